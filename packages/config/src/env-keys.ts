@@ -1,0 +1,47 @@
+/**
+ * Environment variables and the config path each one sets. Kept as one table so the README,
+ * the loader and the unknown-key check can never disagree.
+ */
+export const envKeys = {
+  OUTBOX_CONFIG_FILE: null,
+  OUTBOX_CONNECTOR_NAME: 'connector.name',
+  OUTBOX_SQLITE_PATH: 'sqlite.path',
+  OUTBOX_SQLITE_SYNCHRONOUS: 'sqlite.synchronous',
+  OUTBOX_SQLITE_BUSY_TIMEOUT_MS: 'sqlite.busyTimeoutMs',
+  OUTBOX_TABLE: 'outbox.table',
+  OUTBOX_AGGREGATE_TYPE: 'outbox.aggregateType',
+  KAFKA_BROKERS: 'kafka.brokers',
+  KAFKA_CLIENT_ID: 'kafka.clientId',
+  OUTBOX_TOPIC_TEMPLATE: 'kafka.topicTemplate',
+  OUTBOX_CREATE_TOPICS: 'kafka.createTopics',
+  OUTBOX_TOPIC_PARTITIONS: 'kafka.topicPartitions',
+  OUTBOX_TOPIC_REPLICATION_FACTOR: 'kafka.topicReplicationFactor',
+  KAFKA_COMPRESSION: 'kafka.compression',
+  KAFKA_CONNECTION_TIMEOUT_MS: 'kafka.connectionTimeoutMs',
+  KAFKA_REQUEST_TIMEOUT_MS: 'kafka.requestTimeoutMs',
+  KAFKA_MAX_BATCH_BYTES: 'kafka.maxBatchBytes',
+  REDIS_URL: 'redis.url',
+  OUTBOX_REDIS_PREFIX: 'redis.prefix',
+  OUTBOX_PARTITIONS: 'pipeline.partitions',
+  OUTBOX_CAPTURE_BATCH_SIZE: 'capture.batchSize',
+  OUTBOX_CAPTURE_POLL_INTERVAL_MS: 'capture.pollIntervalMs',
+  OUTBOX_JOB_MAX_ROWS: 'capture.jobMaxRows',
+  OUTBOX_JOB_MAX_BYTES: 'capture.jobMaxBytes',
+  OUTBOX_MAX_IN_FLIGHT_PER_PARTITION: 'capture.maxInFlightPerPartition',
+  OUTBOX_ACK_BATCH_SIZE: 'capture.ackBatchSize',
+  OUTBOX_PUBLISH_MAX_ATTEMPTS: 'publisher.maxAttempts',
+  OUTBOX_RETRY_INITIAL_MS: 'publisher.retryInitialMs',
+  OUTBOX_RETRY_MAX_MS: 'publisher.retryMaxMs',
+  OUTBOX_HALT_PROBE_INTERVAL_MS: 'publisher.haltProbeIntervalMs',
+  OUTBOX_LOCK_DURATION_MS: 'publisher.lockDurationMs',
+  OUTBOX_STALLED_INTERVAL_MS: 'publisher.stalledIntervalMs',
+  WRITER_HOST: 'writer.host',
+  WRITER_PORT: 'writer.port',
+  LOG_LEVEL: 'log.level',
+  LOG_FORMAT: 'log.format',
+} as const satisfies Record<string, string | null>;
+
+export type EnvKey = keyof typeof envKeys;
+
+/** Prefixes that belong to this project: an unknown variable with one is a typo, not noise. */
+export const ownPrefixes = ['OUTBOX_'] as const;

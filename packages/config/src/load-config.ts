@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '@outbox/errors';
+import type { z } from 'zod';
+import { envKeys, ownPrefixes, type EnvKey } from './env-keys.ts';
+import { configSchema, type Config } from './schema.ts';
+
+export interface LoadConfigOptions {
+  /** Usually `process.env`; only apps pass it in, so packages never read the environment. */
+  env?: Record<string, string | undefined>;
+  /** A JSON file with the same shape as the config; env values override it. */
+  file?: string;
+  /** Values that override both, e.g. from CLI flags. */
+  overrides?: Record<string, unknown>;
+}
+
+type Source = { kind: 'env'; key: string } | { kind: 'file'; file: string } | { kind: 'flag' };
+
+/**
+ * Builds the one typed config from a file, the environment and overrides, validated once.
+ * Throws a {@link ConfigError} that lists every bad key, with where it came from and what was expected.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? {};
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  const sources = new Map<string, Source>();
+
+  const file = options.file ?? env.OUTBOX_CONFIG_FILE;
+  if (file) {
+    const fromFile = readConfigFile(file, problems);
+    for (const [path, value] of flatten(fromFile)) {
+      setPath(raw, path, value);
+      sources.set(path, { kind: 'file', file });
+    }
+  }
+
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (!(key in envKeys)) {
+      if (ownPrefixes.some((p) => key.startsWith(p))) problems.push(`${key}: unknown setting`);
+      continue;
+    }
+    const path = envKeys[key as EnvKey];
+    if (path === null) continue;
+    setPath(raw, path, value);
+    sources.set(path, { kind: 'env', key });
+  }
+
+  for (const [path, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    setPath(raw, path, value);
+    sources.set(path, { kind: 'flag' });
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describe(issue, raw, sources)));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+function readConfigFile(file: string, problems: string[]): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    problems.push(`OUTBOX_CONFIG_FILE (${file}): expected a JSON object`);
+  } catch (error) {
+    problems.push(`OUTBOX_CONFIG_FILE (${file}): ${(error as Error).message}`);
+  }
+  return {};
+}
+
+function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>, sources: Map<string, Source>): string {
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+  return keys
+    .map((extra) => {
+      const path = settingPath([...issue.path, ...(extra === undefined ? [] : [extra])].map(String), sources);
+      const where = nameOf(path, sources.get(path));
+      if (extra !== undefined) return `${where}: unknown setting`;
+      const got = getPath(raw, path);
+      const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      return `${where}: ${issue.message}${shown}`;
+    })
+    .join('\n  - ');
+}
+
+/** The setting an issue is about: an issue inside a list value (`kafka.brokers.0`) belongs to the list. */
+function settingPath(parts: string[], sources: Map<string, Source>): string {
+  for (let n = parts.length; n > 0; n--) {
+    const path = parts.slice(0, n).join('.');
+    if (sources.has(path)) return path;
+  }
+  return parts.join('.');
+}
+
+function nameOf(path: string, source: Source | undefined): string {
+  const envKey = Object.entries(envKeys).find(([, p]) => p === path)?.[0];
+  if (source?.kind === 'file') return `${path} in ${source.file}`;
+  if (source?.kind === 'flag') return `--${path}`;
+  return envKey ? `${envKey} (${path})` : path;
+}
+
+function flatten(value: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, v]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? flatten(v as Record<string, unknown>, path)
+      : [[path, v] as [string, unknown]];
+  });
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts.at(-1) ?? path] = value;
+}
+
+function getPath(source: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], source);
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** SQL identifiers from config are spliced into SQL, so only plain names are accepted. */
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
+
+/** Queue and connector names end up in Redis keys and BullMQ job ids, where `:` is a separator. */
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and -');
+
+const wholeNumber = z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
+const positiveInt = wholeNumber.positive('expected a whole number > 0');
+const nonNegativeInt = wholeNumber.nonnegative('expected a whole number >= 0');
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const port = wholeNumber.min(0).max(65535, 'expected a port, 0 to 65535');
+const brokerList = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))])
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).min(1, 'at least one broker'));
+
+export const configSchema = z
+  .object({
+    connector: z
+      .object({
+        /** Names this pipeline in queues, metrics and the REST API, like a Kafka Connect connector. */
+        name: name.default('users-outbox'),
+      })
+      .strict()
+      .prefault({}),
+    sqlite: z
+      .object({
+        path: z.string().min(1).default('./db.sqlite'),
+        /** FULL survives power loss; NORMAL may lose the last commits (already published ones too). */
+        synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+        busyTimeoutMs: nonNegativeInt.default(5000),
+      })
+      .strict()
+      .prefault({}),
+    outbox: z
+      .object({
+        table: identifier.default('users_outbox'),
+        /** Defaults to the table name without its `_outbox` suffix. */
+        aggregateType: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ -').optional(),
+      })
+      .strict()
+      .prefault({}),
+    kafka: z
+      .object({
+        brokers: brokerList.default(['127.0.0.1:9092']),
+        clientId: z.string().min(1).default('outbox-relay'),
+        /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
+        topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
+        createTopics: bool.default(true),
+        topicPartitions: positiveInt.default(6),
+        /** -1 takes the broker's default. */
+        topicReplicationFactor: wholeNumber.min(-1).default(-1),
+        compression: z.enum(['none', 'gzip']).default('none'),
+        connectionTimeoutMs: positiveInt.default(3000),
+        requestTimeoutMs: positiveInt.default(10000),
+        /** A job's messages are split into sends of at most this many bytes (the broker's limit is 1 MiB). */
+        maxBatchBytes: positiveInt.default(512 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+        /** BullMQ's key prefix; every key of the pipeline starts with it. */
+        prefix: name.default('outbox'),
+      })
+      .strict()
+      .prefault({}),
+    pipeline: z
+      .object({
+        /** Events of one aggregate always land in the same partition, which is worked on in order. */
+        partitions: wholeNumber.min(1).max(256, 'expected at most 256').default(16),
+      })
+      .strict()
+      .prefault({}),
+    capture: z
+      .object({
+        batchSize: positiveInt.default(2000),
+        pollIntervalMs: positiveInt.default(1000),
+        jobMaxRows: positiveInt.default(500),
+        jobMaxBytes: positiveInt.default(512 * 1024),
+        /** Rows enqueued but not yet acknowledged, per partition: a stuck partition stops alone. */
+        maxInFlightPerPartition: positiveInt.default(5000),
+        ackBatchSize: positiveInt.default(2000),
+      })
+      .strict()
+      .prefault({}),
+    publisher: z
+      .object({
+        maxAttempts: positiveInt.default(8),
+        retryInitialMs: positiveInt.default(200),
+        retryMaxMs: positiveInt.default(10000),
+        /** How often a halted partition tries again. */
+        haltProbeIntervalMs: positiveInt.default(15000),
+        lockDurationMs: positiveInt.default(15000),
+        stalledIntervalMs: positiveInt.default(5000),
+      })
+      .strict()
+      .prefault({}),
+    writer: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 picks a free port, so several processes on one host never collide. */
+        port: port.default(0),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .transform((c) => ({
+    ...c,
+    outbox: { ...c.outbox, aggregateType: c.outbox.aggregateType ?? c.outbox.table.replace(/_outbox$/, '') },
+  }));
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,1 @@
+export { OutboxError, ConfigError, isRetriable, type OutboxErrorOptions } from './outbox-error.ts';

@@ -1,0 +1,43 @@
+export interface OutboxErrorOptions {
+  /** A stable, machine-readable code such as `CONFIG_INVALID` or `KAFKA_UNAVAILABLE`. */
+  code: string;
+  /**
+   * Whether trying the same thing again later may succeed. The retry policy reads this flag and
+   * nothing else, so programmer errors (the default) are never retried.
+   * @defaultValue false
+   */
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+/** The base of every error the project throws on purpose. */
+export class OutboxError extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+
+  constructor(message: string, options: OutboxErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** Invalid configuration: every problem at once, each naming its key and what was expected. */
+export class ConfigError extends OutboxError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      code: 'CONFIG_INVALID',
+    });
+    this.problems = problems;
+  }
+}
+
+/** True only for errors that say of themselves that a retry may help. */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof OutboxError) return error.retriable;
+  // kafkajs marks its own errors with `retriable`; anything else is treated as a bug.
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { quoteIdentifier } from './identifiers.ts';
+import { runMigrations, type Migration } from './migrations.ts';
+import type { Database } from './open-database.ts';
+
+function outboxMigrations(table: string): Migration[] {
+  const t = quoteIdentifier(table);
+  return [
+    {
+      version: 1,
+      name: 'create outbox table',
+      up: (db) => {
+        // AUTOINCREMENT is load-bearing: without it SQLite hands out max(id)+1, so once the outbox
+        // has been emptied a new event could get an id the capture cursor has already passed.
+        db.exec(`CREATE TABLE ${t} (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          eventId TEXT NOT NULL UNIQUE,
+          aggregateId TEXT NOT NULL,
+          eventType TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          occurredAt TEXT NOT NULL,
+          traceparent TEXT
+        )`);
+        // Identifies this database file, so state kept in Redis for another file is never applied to it.
+        db.exec('CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+        db.prepare("INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('instanceId', ?)").run(randomUUID());
+      },
+    },
+  ];
+}
+
+/** Creates or upgrades the outbox table `table` and the metadata it needs. */
+export function migrateOutbox(db: Database, table: string): void {
+  runMigrations(db, `outbox:${table}`, outboxMigrations(table));
+}

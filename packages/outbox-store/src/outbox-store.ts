@@ -1,0 +1,53 @@
+import { quoteIdentifier } from './identifiers.ts';
+import type { Database } from './open-database.ts';
+import type { OutboxRow } from './outbox-row.ts';
+
+export interface OutboxStats {
+  /** Rows not yet acknowledged. */
+  depth: number;
+  oldestId: number | null;
+  oldestOccurredAt: string | null;
+}
+
+/** The capture worker's queries on one outbox table; each statement is its own short transaction. */
+export interface OutboxStore {
+  readonly table: string;
+  /** Rows with `id > afterId`, in id (= commit) order. */
+  readAfter(afterId: number, limit: number): OutboxRow[];
+  /** Deletes exactly these ids (never a range: other partitions' rows may sit in between). */
+  deleteIds(ids: readonly number[]): number;
+  stats(): OutboxStats;
+  /** The highest id ever handed out for the table, even if that row is gone (0 if none). */
+  lastAssignedId(): number;
+  /** A random id created with the outbox, naming this database file. */
+  instanceId(): string;
+}
+
+export function createOutboxStore(db: Database, table: string): OutboxStore {
+  const t = quoteIdentifier(table);
+  const readAfter = db.prepare<[number, number], OutboxRow>(
+    `SELECT id, eventId, aggregateId, eventType, payload, occurredAt, traceparent
+     FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`,
+  );
+  // One statement with a JSON array: no limit on bound parameters and one plan for any batch size.
+  const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`);
+  const stats = db.prepare<[], OutboxStats>(
+    `SELECT count(*) AS depth, min(id) AS oldestId,
+            (SELECT occurredAt FROM ${t} ORDER BY id LIMIT 1) AS oldestOccurredAt FROM ${t}`,
+  );
+  const lastAssigned = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?');
+  const instance = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'instanceId'");
+
+  return {
+    table,
+    readAfter: (afterId, limit) => readAfter.all(afterId, limit),
+    deleteIds: (ids) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes),
+    stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
+    lastAssignedId: () => lastAssigned.get(table)?.seq ?? 0,
+    instanceId: () => {
+      const row = instance.get();
+      if (!row) throw new Error('outbox_meta has no instanceId: run migrateOutbox first');
+      return row.value;
+    },
+  };
+}

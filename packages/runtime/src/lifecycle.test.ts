@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Releasers, onceAsync } from './lifecycle.ts';
+
+describe('Releasers', () => {
+  it('releases in reverse order and reports every failure', async () => {
+    const order: string[] = [];
+    const releasers = new Releasers();
+    releasers.add('db', () => order.push('db'));
+    releasers.add('redis', () => {
+      order.push('redis');
+      throw new Error('redis gone');
+    });
+    releasers.add('kafka', async () => {
+      order.push('kafka');
+      throw new Error('kafka gone');
+    });
+    const error = await releasers.releaseAll().catch((e: unknown) => e);
+    expect(order).toEqual(['kafka', 'redis', 'db']);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((e: Error) => e.message)).toEqual([
+      'closing kafka failed: kafka gone',
+      'closing redis failed: redis gone',
+    ]);
+  });
+});
+
+describe('onceAsync', () => {
+  it('runs once and hands every caller the same promise', async () => {
+    let runs = 0;
+    const close = onceAsync(async () => {
+      runs += 1;
+    });
+    expect(close()).toBe(close());
+    await close();
+    expect(runs).toBe(1);
+  });
+});

@@ -1,0 +1,99 @@
+import { loadConfig, type Config } from '@outbox/config';
+import { ConfigError } from '@outbox/errors';
+import { createLogger, type Logger } from '@outbox/logger';
+import type { Service } from './lifecycle.ts';
+
+export interface MainContext {
+  config: Config;
+  logger: Logger;
+}
+
+export interface RunMainOptions {
+  /** Names the process in its logs, e.g. `capture-worker`. */
+  name: string;
+  /** The process environment; only apps read it, and they pass it here. */
+  env: Record<string, string | undefined>;
+  /** Values set by CLI flags, keyed by config path. */
+  overrides?: Record<string, unknown>;
+  /** Builds and starts the components; what it returns is closed on shutdown. */
+  start: (context: MainContext) => Promise<Service>;
+  /**
+   * How long a graceful shutdown may take before the process exits anyway.
+   * @defaultValue 20000
+   */
+  shutdownTimeoutMs?: number;
+}
+
+/**
+ * The one way a process of this project starts: config → logger → components → signals.
+ * Invalid config prints every problem and exits 2 without a stack trace. SIGINT or SIGTERM closes
+ * gracefully (in-flight work drains) within a deadline; a second signal exits at once. A crash is
+ * logged with its context and exits 1 — and never touches the database file.
+ */
+export async function runMain(options: RunMainOptions): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig({ env: options.env, overrides: options.overrides });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${options.name}: ${error.message}\n`);
+    process.exit(2);
+  }
+
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    isTTY: process.stdout.isTTY,
+    base: { process: options.name, connector: config.connector.name },
+  });
+
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
+    process.exit(1);
+  });
+
+  let service: Service | undefined;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down; in-flight work drains first (signal again to force)');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, options.shutdownTimeoutMs ?? 20_000);
+    deadline.unref();
+    (service?.close() ?? Promise.resolve()).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown finished with errors');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  try {
+    service = await options.start({ config, logger });
+  } catch (error) {
+    if (stopping) return;
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${options.name}: ${error.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
+  if (stopping) await service.close();
+}

@@ -1,0 +1,30 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Resolves after `ms`, or early (without throwing) when the signal aborts. */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+  }
+}
+
+export interface BackoffOptions {
+  /** The delay before the second attempt, before jitter. */
+  initialMs: number;
+  /** No delay is longer than this. */
+  maxMs: number;
+  /** A number in [0, 1); injected so tests can pin it. @defaultValue Math.random */
+  random?: () => number;
+}
+
+/**
+ * Capped exponential backoff with "equal jitter": half the delay is fixed and half random, so
+ * retries of many partitions spread out but never collapse to zero.
+ * `attempt` counts from 1 (the delay after the first failure).
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions): number {
+  const random = options.random ?? Math.random;
+  const exponential = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exponential / 2 + random() * (exponential / 2));
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import { quoteIdentifier } from './identifiers.ts';
 import type { Database } from './open-database.ts';
 
@@ -10,7 +11,8 @@ export interface NewOutboxEvent {
   traceparent?: string;
 }
 
-const statements = new WeakMap<Database, Map<string, ReturnType<Database['prepare']>>>();
+type InsertParams = [string, string, string, string, string, string | null];
+const statements = new WeakMap<Database, Map<string, Statement<InsertParams>>>();
 
 /**
  * Appends an event to the outbox. Call it inside the transaction that writes the business rows:
@@ -25,7 +27,7 @@ export function appendOutboxEvent(
   if (!perDb) statements.set(db, (perDb = new Map()));
   let insert = perDb.get(table);
   if (!insert) {
-    insert = db.prepare(
+    insert = db.prepare<InsertParams>(
       `INSERT INTO ${quoteIdentifier(table)} (eventId, aggregateId, eventType, payload, occurredAt, traceparent)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );

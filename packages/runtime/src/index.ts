@@ -1,3 +1,3 @@
 export { runMain, type MainContext, type RunMainOptions } from './run-main.ts';
 export { Releasers, onceAsync, type Service } from './lifecycle.ts';
-export { sleep, backoffDelay, type BackoffOptions } from './timing.ts';
+export { sleep, backoffDelay, retryForever, type BackoffOptions, type RetryForeverOptions } from './timing.ts';

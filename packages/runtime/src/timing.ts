@@ -28,3 +28,28 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const exponential = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }
+
+export interface RetryForeverOptions extends Partial<BackoffOptions> {
+  /** Called before each wait with the error and the delay, e.g. to log what cannot be reached. */
+  onRetry: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Stops the retries; the last error is thrown. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `task` until it succeeds, backing off between failures. For dependencies that must come
+ * up eventually (a broker at start-up), not for work whose attempts are bounded.
+ */
+export async function retryForever<T>(task: () => Promise<T>, options: RetryForeverOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const delayMs = backoffDelay(attempt, { initialMs: options.initialMs ?? 500, maxMs: options.maxMs ?? 10_000 });
+      options.onRetry(error, attempt, delayMs);
+      await sleep(delayMs, options.signal);
+      if (options.signal?.aborted) throw error;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { classifyKafkaError } from './classify-error.ts';
+
+function protocolError(type: string, retriable: boolean) {
+  // kafkajs' types say Error, but the constructor reads the broker error's fields.
+  return new KafkaJSProtocolError({ type, code: 1, retriable, message: type, name: 'KafkaJSProtocolError' } as Error);
+}
+
+describe('classifyKafkaError', () => {
+  it('retries outages, even wrapped in retries-exceeded', () => {
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection refused'), { retryCount: 3, retryTime: 1 });
+    expect(classifyKafkaError(wrapped)).toMatchObject({ retriable: true });
+    expect(classifyKafkaError(protocolError('NOT_LEADER_OR_FOLLOWER', true))).toMatchObject({ retriable: true });
+  });
+
+  it('never retries a record the broker rejects, nor a bug of ours', () => {
+    expect(classifyKafkaError(protocolError('MESSAGE_TOO_LARGE', false))).toEqual({
+      retriable: false,
+      type: 'MESSAGE_TOO_LARGE',
+      recreateProducer: false,
+    });
+    expect(classifyKafkaError(new TypeError('x is undefined'))).toMatchObject({ retriable: false, type: 'TypeError' });
+  });
+
+  it('asks for a new producer when the broker lost its sequence state', () => {
+    expect(classifyKafkaError(protocolError('UNKNOWN_PRODUCER_ID', false))).toMatchObject({ recreateProducer: true, retriable: true });
+  });
+});

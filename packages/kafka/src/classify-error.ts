@@ -1,0 +1,33 @@
+export interface KafkaErrorClass {
+  /** Whether the same send may succeed later (broker down, leader moving, timeouts). */
+  retriable: boolean;
+  /** The broker's error type when there is one (e.g. `MESSAGE_TOO_LARGE`), else the error's name. */
+  type: string;
+  /** The producer's state is broken and a new producer is needed before retrying. */
+  recreateProducer: boolean;
+}
+
+/** Broker answers that no retry can change: the records themselves are the problem. */
+const poisonTypes = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+const producerStateTypes = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+/**
+ * kafkajs wraps the broker's error in "retries exceeded" errors, which call themselves
+ * non-retriable; what matters is the innermost cause. Anything that is not a kafkajs error is a
+ * bug in our code and is never retried.
+ */
+export function classifyKafkaError(error: unknown): KafkaErrorClass {
+  const chain: { name?: string; type?: string; retriable?: boolean }[] = [];
+  let current: unknown = error;
+  while (typeof current === 'object' && current !== null && chain.length < 8) {
+    chain.push(current as (typeof chain)[number]);
+    const next = current as { originalError?: unknown; cause?: unknown };
+    current = next.originalError ?? next.cause;
+  }
+  const typed = chain.find((e) => typeof e.type === 'string');
+  const type = typed?.type ?? chain[0]?.name ?? 'Error';
+  if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false };
+  if (typed?.type && producerStateTypes.has(typed.type)) return { retriable: true, type, recreateProducer: true };
+  const fromKafkajs = chain.some((e) => e.name?.startsWith('KafkaJS'));
+  return { retriable: fromKafkajs, type, recreateProducer: false };
+}

@@ -1,0 +1,56 @@
+import type { Config } from '@outbox/config';
+import type { Logger } from '@outbox/logger';
+import { retryForever } from '@outbox/runtime';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export type KafkaSettings = Config['kafka'];
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose log lines go through our logger (kafkajs' own chatter at debug). */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    // Finite: our own retry loop decides what happens next (DESIGN 3a, "kafkajs").
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        // kafkajs logs every failed request at error; the caller decides what is an error for us.
+        const ours = levels[level] === 'error' ? 'warn' : (levels[level] ?? 'info');
+        log[ours](rest, message);
+      },
+  });
+}
+
+/**
+ * Connects something kafkajs owns (admin, producer, consumer), retrying with backoff and saying
+ * which brokers cannot be reached, until it works or the signal aborts.
+ */
+export async function connectWithRetry(
+  what: string,
+  connect: () => Promise<void>,
+  options: { brokers: readonly string[]; logger: Logger; signal?: AbortSignal },
+): Promise<void> {
+  await retryForever(connect, {
+    initialMs: 500,
+    maxMs: 10_000,
+    signal: options.signal,
+    onRetry: (error, attempt, delayMs) =>
+      options.logger.warn(
+        { brokers: options.brokers, attempt, delayMs, err: error },
+        `Kafka at ${options.brokers.join(',')} is unreachable (${what}): ${(error as Error).message}; retrying`,
+      ),
+  });
+}

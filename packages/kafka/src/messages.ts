@@ -1,0 +1,33 @@
+import type { OutboxEvent } from '@outbox/queue';
+import type { Message } from 'kafkajs';
+
+/**
+ * The Kafka record of an outbox event (DESIGN section 4, compatible with Debezium's outbox event
+ * router): key = aggregate id, value = the payload as stored, and the event's identity in headers.
+ */
+export function toKafkaMessage(event: OutboxEvent, aggregateType: string): Message {
+  const headers: Record<string, string> = {
+    id: event.eventId,
+    eventType: event.eventType,
+    aggregateType,
+    aggregateId: event.aggregateId,
+    outboxId: String(event.id),
+    occurredAt: event.occurredAt,
+  };
+  if (event.traceparent) headers.traceparent = event.traceparent;
+  return { key: event.aggregateId, value: event.payload, headers };
+}
+
+/** An upper bound of a record's size in a batch, for splitting sends below the broker's limit. */
+export function estimateMessageBytes(message: Message): number {
+  let bytes = 64 + byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += 8 + Buffer.byteLength(name) + byteLength(value as string | Buffer | undefined);
+  }
+  return bytes;
+}
+
+function byteLength(value: string | Buffer | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}

@@ -1,0 +1,39 @@
+import { OutboxError } from '@outbox/errors';
+import type { Admin } from 'kafkajs';
+
+/** `outbox.event.{aggregateType}` → `outbox.event.users`. Characters Kafka rejects become `_`. */
+export function topicFor(template: string, aggregateType: string): string {
+  return template.replaceAll('{aggregateType}', aggregateType).replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export interface EnsureTopicsOptions {
+  create: boolean;
+  partitions: number;
+  /** -1 takes the broker's default. */
+  replicationFactor: number;
+}
+
+/**
+ * Makes sure the topics exist before anything is sent, so a typo in the template fails at start
+ * rather than halting partitions later. With creation off, a missing topic is a clear error.
+ */
+export async function ensureTopics(admin: Admin, topics: readonly string[], options: EnsureTopicsOptions): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+  if (missing.length === 0) return [];
+  if (!options.create) {
+    throw new OutboxError(
+      `Kafka topic(s) ${missing.join(', ')} do not exist and topic creation is off (OUTBOX_CREATE_TOPICS=false): create them, or turn creation on`,
+      { code: 'TOPIC_MISSING', retriable: true },
+    );
+  }
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({
+      topic,
+      numPartitions: options.partitions,
+      replicationFactor: options.replicationFactor,
+    })),
+  });
+  return missing;
+}

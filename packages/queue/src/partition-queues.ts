@@ -1,0 +1,24 @@
+import { Queue } from 'bullmq';
+import type { PipelineNames } from './names.ts';
+import type { PublishJobData } from './publish-job.ts';
+import type { RedisClient } from './redis-client.ts';
+
+export type PartitionQueues = Queue<PublishJobData>[];
+
+/**
+ * One BullMQ queue per partition. Global concurrency 1 means one job at a time per partition
+ * across every publisher process, which is what keeps each aggregate's events in order.
+ * The setting lives in Redis, so it is (re)applied on every start: a flushed Redis forgets it.
+ */
+export async function openPartitionQueues(
+  redis: RedisClient,
+  names: PipelineNames,
+  options: { prefix: string; partitions: number },
+): Promise<PartitionQueues> {
+  const queues = Array.from(
+    { length: options.partitions },
+    (_, p) => new Queue<PublishJobData>(names.queue(p), { connection: redis, prefix: options.prefix }),
+  );
+  await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
+  return queues;
+}

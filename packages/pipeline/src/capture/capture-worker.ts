@@ -1,0 +1,201 @@
+import type { FSWatcher } from 'node:fs';
+import { OutboxError } from '@outbox/errors';
+import type { Logger } from '@outbox/logger';
+import type { OutboxStore } from '@outbox/outbox-store';
+import {
+  publishJobId,
+  type AckEntry,
+  type AckStream,
+  type CursorStore,
+  type PartitionQueues,
+  type PublishJobData,
+} from '@outbox/queue';
+import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
+import { planJobs, type PlannedJob } from './plan-jobs.ts';
+import { WakeSignal } from './wake-signal.ts';
+import { watchDatabase } from './watch-database.ts';
+
+export interface CaptureWorkerOptions {
+  store: OutboxStore;
+  /** The database file, watched for commits by other processes. */
+  dbPath: string;
+  queues: PartitionQueues;
+  cursorStore: CursorStore;
+  /** Needs a Redis connection of its own: it blocks while waiting for acknowledgements. */
+  ackStream: AckStream;
+  partitionOf: (aggregateId: string) => number;
+  aggregateType: string;
+  logger: Logger;
+  /** Rows read per query. */
+  batchSize: number;
+  jobMaxRows: number;
+  jobMaxBytes: number;
+  maxInFlightPerPartition: number;
+  ackBatchSize: number;
+  /** The longest the worker sleeps without a change notification. */
+  pollIntervalMs: number;
+}
+
+/**
+ * Owns the outbox: tails it by id, enqueues each partition's rows as BullMQ jobs (a bounded number
+ * in flight per partition), and deletes rows once a publisher has acknowledged them.
+ */
+export class CaptureWorker {
+  readonly #o: CaptureWorkerOptions;
+  readonly #log: Logger;
+  readonly #wake = new WakeSignal();
+  readonly #inFlight: Set<number>[];
+  #cursors: number[];
+  #closing = false;
+  #loops: Promise<void>[] = [];
+  #watcher: FSWatcher | undefined;
+  #enqueued = 0;
+  #acknowledged = 0;
+
+  constructor(options: CaptureWorkerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'capture' });
+    const partitions = options.queues.length;
+    this.#inFlight = Array.from({ length: partitions }, () => new Set<number>());
+    this.#cursors = new Array<number>(partitions).fill(0);
+  }
+
+  /** Rows enqueued and acknowledged since start, for logs and tests. */
+  get counts(): { enqueued: number; acknowledged: number; inFlight: number } {
+    return {
+      enqueued: this.#enqueued,
+      acknowledged: this.#acknowledged,
+      inFlight: this.#inFlight.reduce((n, s) => n + s.size, 0),
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.#o.ackStream.ensureGroup();
+    // Acknowledgements written while capture was down are applied first, so they are not re-sent.
+    for (let entries; (entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 })).length > 0; ) {
+      await this.#applyAcks(entries);
+    }
+    await this.#restoreCursors();
+    this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
+    this.#loops = [this.#runLoop('capture', () => this.#captureOnce()), this.#runLoop('ack', () => this.#ackOnce())];
+    this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
+  }
+
+  readonly close = onceAsync(async () => {
+    this.#closing = true;
+    this.#wake.wake();
+    this.#watcher?.close();
+    await Promise.all(this.#loops);
+    this.#log.info(this.counts, 'capture worker stopped');
+  });
+
+  async #restoreCursors(): Promise<void> {
+    const partitions = this.#o.queues.length;
+    const saved = await this.#o.cursorStore.load(partitions);
+    if (saved) {
+      this.#cursors = saved;
+    } else {
+      const previous = await this.#o.cursorStore.partitionCount();
+      const { depth } = this.#o.store.stats();
+      if (previous !== null && previous !== partitions && depth > 0) {
+        throw new OutboxError(
+          `the pipeline ran with ${previous} partitions and ${depth} events are still in the outbox; ` +
+            `changing to ${partitions} now would split aggregates across queues and break their order. ` +
+            `Drain the outbox with ${previous} partitions first, then restart with ${partitions}.`,
+          { code: 'PARTITIONS_CHANGED' },
+        );
+      }
+      // No cursors for this database (first start, another file, or Redis lost its data):
+      // everything still in the outbox is enqueued again, in order.
+      this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
+      this.#cursors = new Array<number>(partitions).fill(0);
+      await this.#o.cursorStore.save(this.#cursors);
+    }
+    // Rows at or below their partition's cursor are in flight: count them against the budget.
+    const highest = Math.max(0, ...this.#cursors);
+    for (let after = 0; ; ) {
+      const rows = this.#o.store.readAfter(after, 10_000);
+      for (const row of rows) {
+        if (row.id > highest) break;
+        const p = this.#o.partitionOf(row.aggregateId);
+        if (row.id <= (this.#cursors[p] ?? 0)) this.#inFlight[p]?.add(row.id);
+      }
+      const last = rows.at(-1)?.id;
+      if (last === undefined || last > highest) break;
+      after = last;
+    }
+  }
+
+  async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
+    let failures = 0;
+    while (!this.#closing) {
+      try {
+        const progressed = await once();
+        failures = 0;
+        if (!progressed && name === 'capture') await this.#wake.wait(this.#o.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const delayMs = backoffDelay(failures, { initialMs: 200, maxMs: 10_000 });
+        this.#log.error({ err: error, loop: name, attempt: failures, delayMs }, `capture ${name} loop failed; retrying`);
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
+  async #captureOnce(): Promise<boolean> {
+    const max = this.#o.maxInFlightPerPartition;
+    const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
+    if (open.length === 0) return false;
+    const rows = this.#o.store.readAfter(Math.min(...open), this.#o.batchSize);
+    if (rows.length === 0) return false;
+
+    const plan = planJobs({
+      rows,
+      cursors: this.#cursors,
+      inFlight: this.#inFlight.map((s) => s.size),
+      maxInFlightPerPartition: max,
+      jobMaxRows: this.#o.jobMaxRows,
+      jobMaxBytes: this.#o.jobMaxBytes,
+      partitionOf: this.#o.partitionOf,
+    });
+    const byPartition = Map.groupBy(plan.jobs, (job) => job.partition);
+    await Promise.all([...byPartition].map(([partition, jobs]) => this.#enqueue(partition, jobs)));
+    // A cursor moves only once its partition's jobs are safely in Redis.
+    this.#cursors = plan.cursors;
+    await this.#o.cursorStore.save(this.#cursors);
+    return true;
+  }
+
+  async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {
+    const queue = this.#o.queues[partition];
+    if (!queue) throw new Error(`no queue for partition ${partition}`);
+    await queue.addBulk(
+      jobs.map((job) => {
+        const first = job.events[0]?.id ?? 0;
+        const data: PublishJobData = { partition, aggregateType: this.#o.aggregateType, events: job.events };
+        // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
+        return { name: 'publish', data, opts: { jobId: publishJobId(partition, first), attempts: 1, removeOnComplete: true } };
+      }),
+    );
+    const inFlight = this.#inFlight[partition];
+    for (const job of jobs) for (const event of job.events) inFlight?.add(event.id);
+    this.#enqueued += jobs.reduce((n, job) => n + job.events.length, 0);
+  }
+
+  async #ackOnce(): Promise<boolean> {
+    const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 500 });
+    if (entries.length > 0) await this.#applyAcks(entries);
+    return entries.length > 0;
+  }
+
+  /** Deletes acknowledged rows in one statement, then removes the entries from the stream. */
+  async #applyAcks(entries: AckEntry[]): Promise<void> {
+    const ids = entries.flatMap((entry) => entry.outboxIds);
+    this.#o.store.deleteIds(ids);
+    await this.#o.ackStream.done(entries.map((entry) => entry.streamId));
+    for (const entry of entries) for (const id of entry.outboxIds) this.#inFlight[entry.partition]?.delete(id);
+    this.#acknowledged += ids.length;
+    this.#wake.wake();
+  }
+}

@@ -1,0 +1,143 @@
+import { classifyKafkaError, toKafkaMessage, topicFor, type EventProducer } from '@outbox/kafka';
+import type { Logger } from '@outbox/logger';
+import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
+import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
+import { Worker, type Job } from 'bullmq';
+
+export interface PublisherWorkerOptions {
+  /** BullMQ duplicates it for each worker's blocking connection. */
+  redis: RedisClient;
+  names: PipelineNames;
+  prefix: string;
+  partitions: number;
+  producer: EventProducer;
+  ackStream: AckStream;
+  topicTemplate: string;
+  logger: Logger;
+  /** Attempts per job before its partition halts. */
+  maxAttempts: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** How long a halted partition waits between probes. */
+  haltProbeIntervalMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+/** Thrown inside a job to give it back to its queue without failing it. */
+class GiveBack extends Error {}
+
+/**
+ * Takes jobs from every partition queue (one at a time per partition across all publishers, by
+ * the queues' global concurrency), sends their events to Kafka, and acknowledges them.
+ *
+ * Retries happen inside the job, so a failing job keeps its place at the head of its partition:
+ * BullMQ's own retries would let the next job overtake it. When the attempts run out the
+ * partition is halted — the job goes back to the head of its queue and the queue is rate-limited,
+ * so it is probed again later — and no job ever ends in `failed` with its rows unacknowledged.
+ */
+export class PublisherWorker {
+  readonly #o: PublisherWorkerOptions;
+  readonly #log: Logger;
+  readonly #workers: Worker<PublishJobData>[] = [];
+  readonly #halted = new Map<number, string>();
+  readonly #closing = new AbortController();
+  #published = 0;
+
+  constructor(options: PublisherWorkerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'publisher' });
+  }
+
+  get published(): number {
+    return this.#published;
+  }
+
+  /** Partitions that are halted in this process, with the reason. */
+  get halted(): ReadonlyMap<number, string> {
+    return this.#halted;
+  }
+
+  start(): void {
+    for (let partition = 0; partition < this.#o.partitions; partition++) {
+      const worker: Worker<PublishJobData> = new Worker<PublishJobData>(
+        this.#o.names.queue(partition),
+        (job) => this.#process(worker, job),
+        {
+          connection: this.#o.redis,
+          prefix: this.#o.prefix,
+          concurrency: 1,
+          lockDuration: this.#o.lockDurationMs,
+          stalledInterval: this.#o.stalledIntervalMs,
+          // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
+          maxStalledCount: Number.MAX_SAFE_INTEGER,
+        },
+      );
+      worker.on('error', (error) => this.#log.error({ err: error, partition }, 'BullMQ worker error'));
+      worker.on('stalled', (jobId) => this.#log.warn({ partition, jobId }, 'job stalled; another publisher takes it over'));
+      this.#workers.push(worker);
+    }
+    this.#log.info({ partitions: this.#o.partitions }, 'publisher worker started');
+  }
+
+  /** Stops taking jobs and waits for the ones in progress (a retrying job is given back). */
+  readonly close = onceAsync(async () => {
+    this.#closing.abort();
+    await Promise.all(this.#workers.map((worker) => worker.close()));
+    this.#log.info({ published: this.#published }, 'publisher worker stopped');
+  });
+
+  async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
+    const { partition, aggregateType, events } = job.data;
+    const log = this.#log.child({ partition, jobId: job.id });
+    try {
+      const topic = topicFor(this.#o.topicTemplate, aggregateType);
+      const messages = events.map((event) => toKafkaMessage(event, aggregateType));
+      await this.#sendWithRetry(partition, log, () => this.#o.producer.send(topic, messages));
+      await this.#o.ackStream.append(
+        partition,
+        events.map((event) => event.id),
+      );
+      this.#published += events.length;
+      if (this.#halted.delete(partition)) log.info('partition resumed: the broker accepts events again');
+    } catch (error) {
+      if (!(error instanceof GiveBack)) this.#halt(partition, log, `unexpected error: ${(error as Error).message}`, error);
+      const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
+      if (delay > 0) await worker.rateLimit(delay);
+      throw Worker.RateLimitError();
+    }
+  }
+
+  async #sendWithRetry(partition: number, log: Logger, send: () => Promise<void>): Promise<void> {
+    // A halted partition is probed with a single attempt; a healthy one gets the full budget.
+    const attempts = this.#halted.has(partition) ? 1 : this.#o.maxAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await send();
+        return;
+      } catch (error) {
+        const kind = classifyKafkaError(error);
+        if (!kind.retriable) {
+          this.#halt(partition, log, `${kind.type}: ${(error as Error).message}`, error);
+          throw new GiveBack();
+        }
+        if (attempt >= attempts) {
+          this.#halt(partition, log, `${attempts} attempts failed, last: ${kind.type}: ${(error as Error).message}`, error);
+          throw new GiveBack();
+        }
+        const delayMs = backoffDelay(attempt, { initialMs: this.#o.retryInitialMs, maxMs: this.#o.retryMaxMs });
+        log.warn({ err: error, attempt, delayMs, errorType: kind.type }, 'send to Kafka failed; retrying');
+        await sleep(delayMs, this.#closing.signal);
+        if (this.#closing.signal.aborted) throw new GiveBack();
+      }
+    }
+  }
+
+  #halt(partition: number, log: Logger, reason: string, error: unknown): void {
+    const wasHalted = this.#halted.has(partition);
+    this.#halted.set(partition, reason);
+    if (!wasHalted) {
+      log.error({ err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs }, 'partition halted; its events wait in the outbox, in order');
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@outbox/logger';
+import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { describe, expect, it } from 'vitest';
+import { buildWriterServer } from './http-server.ts';
+import { UserService, migrateUsers } from './user-service.ts';
+
+function setup() {
+  const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'writer-')), 'db.sqlite'));
+  migrateUsers(db);
+  migrateOutbox(db, 'users_outbox');
+  const app = buildWriterServer(new UserService(db, 'users_outbox'), createLogger({ level: 'silent' }));
+  const counts = () => ({
+    users: (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n,
+    outbox: createOutboxStore(db, 'users_outbox').stats().depth,
+  });
+  return { app, db, counts };
+}
+
+describe('writer HTTP API', () => {
+  it('creates, renames and deletes users, each with its outbox event', async () => {
+    const { app, db } = setup();
+    const created = await app.inject({ method: 'POST', url: '/users', payload: { name: 'Alice' }, headers: { traceparent: '00-abc-def-01' } });
+    expect(created.statusCode).toBe(201);
+    const user = created.json<{ id: number; name: string; outboxId: number }>();
+    expect(user).toMatchObject({ name: 'Alice', outboxId: 1 });
+
+    const renamed = await app.inject({ method: 'PATCH', url: `/users/${user.id}`, payload: { name: 'Alicia' } });
+    expect(renamed.json()).toMatchObject({ name: 'Alicia', outboxId: 2 });
+    expect((await app.inject({ method: 'DELETE', url: `/users/${user.id}` })).statusCode).toBe(200);
+
+    const events = db.prepare('SELECT aggregateId, eventType, payload, traceparent FROM users_outbox ORDER BY id').all();
+    expect(events).toEqual([
+      { aggregateId: String(user.id), eventType: 'UserCreated', payload: expect.stringContaining('"name":"Alice"'), traceparent: '00-abc-def-01' },
+      { aggregateId: String(user.id), eventType: 'UserRenamed', payload: expect.stringContaining('"name":"Alicia"'), traceparent: null },
+      { aggregateId: String(user.id), eventType: 'UserDeleted', payload: `{"id":${user.id}}`, traceparent: null },
+    ]);
+  });
+
+  it.each([
+    ['an empty name', { name: '  ' }, 'name', 'must not be empty'],
+    ['a missing name', {}, 'name', 'Invalid input: expected string, received undefined'],
+    ['a number for a name', { name: 7 }, 'name', 'Invalid input: expected string, received number'],
+    ['an unknown field', { name: 'A', admin: true }, 'admin', 'Unrecognized key: "admin"'],
+  ])('rejects %s with 400 and the field error, writing nothing', async (_what, payload, field, message) => {
+    const { app, counts } = setup();
+    const response = await app.inject({ method: 'POST', url: '/users', payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'BAD_REQUEST', fields: [{ field, message }] });
+    expect(counts()).toEqual({ users: 0, outbox: 0 });
+  });
+
+  it('rejects malformed JSON and bad ids with 400, unknown ids with 404, writing nothing', async () => {
+    const { app, counts } = setup();
+    const malformed = await app.inject({ method: 'POST', url: '/users', payload: '{"name":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.statusCode).toBe(400);
+    const badId = await app.inject({ method: 'PATCH', url: '/users/abc', payload: { name: 'x' } });
+    expect(badId.json()).toMatchObject({ fields: [{ field: 'id', message: 'must be a number' }] });
+    const missing = await app.inject({ method: 'PATCH', url: '/users/42', payload: { name: 'x' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: 'NOT_FOUND', message: 'no user with id 42' });
+    expect((await app.inject({ method: 'DELETE', url: '/users/42' })).statusCode).toBe(404);
+    expect(counts()).toEqual({ users: 0, outbox: 0 });
+  });
+});

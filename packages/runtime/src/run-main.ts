@@ -8,13 +8,16 @@ export interface MainContext {
   logger: Logger;
 }
 
-export interface RunMainOptions {
+interface ProcessOptions {
   /** Names the process in its logs, e.g. `capture-worker`. */
   name: string;
   /** The process environment; only apps read it, and they pass it here. */
   env: Record<string, string | undefined>;
-  /** Values set by CLI flags, keyed by config path. */
+  /** Values set by CLI flags (or found by `outbox infra up`), keyed by config path. */
   overrides?: Record<string, unknown>;
+}
+
+export interface RunMainOptions extends ProcessOptions {
   /** Builds and starts the components; what it returns is closed on shutdown. */
   start: (context: MainContext) => Promise<Service>;
   /**
@@ -25,37 +28,13 @@ export interface RunMainOptions {
 }
 
 /**
- * The one way a process of this project starts: config → logger → components → signals.
- * Invalid config prints every problem and exits 2 without a stack trace. SIGINT or SIGTERM closes
- * gracefully (in-flight work drains) within a deadline; a second signal exits at once. A crash is
- * logged with its context and exits 1 — and never touches the database file.
+ * The one way a long-running process of this project starts: config → logger → components →
+ * signals. Invalid config prints every problem and exits 2 without a stack trace. SIGINT or
+ * SIGTERM closes gracefully (in-flight work drains) within a deadline; a second signal exits at
+ * once. A crash is logged with its context and exits 1 — and never touches the database file.
  */
 export async function runMain(options: RunMainOptions): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig({ env: options.env, overrides: options.overrides });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${options.name}: ${error.message}\n`);
-    process.exit(2);
-  }
-
-  const logger = createLogger({
-    level: config.log.level,
-    format: config.log.format,
-    isTTY: process.stdout.isTTY,
-    base: { process: options.name, connector: config.connector.name },
-  });
-
-  process.on('uncaughtException', (error, origin) => {
-    logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (reason) => {
-    logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
-    process.exit(1);
-  });
-
+  const { config, logger } = prepareProcess(options);
   let service: Service | undefined;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -87,13 +66,63 @@ export async function runMain(options: RunMainOptions): Promise<void> {
   try {
     service = await options.start({ config, logger });
   } catch (error) {
-    if (stopping) return;
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${options.name}: ${error.message}\n`);
-      process.exit(2);
-    }
-    logger.fatal({ err: error }, 'failed to start');
-    process.exit(1);
+    failedToStart(options.name, logger, error);
   }
   if (stopping) await service.close();
+}
+
+/** Like {@link runMain}, for a command that does one thing and exits with the code it returns. */
+export async function runTask(options: ProcessOptions & { run: (context: MainContext) => Promise<number> }): Promise<void> {
+  const { config, logger } = prepareProcess(options);
+  let code: number;
+  try {
+    code = await options.run({ config, logger });
+  } catch (error) {
+    failedToStart(options.name, logger, error);
+  }
+  logger.flush();
+  process.exit(code);
+}
+
+function prepareProcess(options: ProcessOptions): MainContext {
+  let config: Config;
+  try {
+    config = loadConfig({ env: options.env, overrides: options.overrides });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${options.name}: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    isTTY: process.stdout.isTTY,
+    base: { process: options.name, connector: config.connector.name },
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
+    process.exit(1);
+  });
+  // Node's own printer is replaced so warnings become log lines; kafkajs 2.2.4 sets a negative
+  // timer in its request queue on every connection (harmless, and known upstream).
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') logger.warn({ err: warning }, warning.message);
+  });
+  return { config, logger };
+}
+
+/** A ConfigError (also one found while starting, like a bad identifier) is a message, not a crash. */
+function failedToStart(name: string, logger: Logger, error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exit(2);
+  }
+  logger.fatal({ err: error }, `failed to start: ${(error as Error).message}`);
+  logger.flush();
+  process.exit(1);
 }

@@ -1,0 +1,33 @@
+import { infraDown, infraStatus, infraUp } from '@outbox/infra';
+import type { Command } from 'commander';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+export function registerInfraCommands(program: Command): void {
+  const infra = program.command('infra').description('the local Kafka broker and Redis for development');
+  infra
+    .command('up')
+    .description('start Kafka (fetched from Maven Central the first time) and, if none answers, Redis')
+    .action(async () => {
+      const state = await infraUp({ redisUrl: process.env.REDIS_URL, log: say });
+      say(`Kafka: ${state.kafka.brokers.join(',')}${state.kafka.pid ? ` (pid ${state.kafka.pid}, log ${state.kafka.logFile})` : ''}`);
+      say(`Redis: ${state.redis.url}${state.redis.pid ? ` (pid ${state.redis.pid})` : ''}`);
+    });
+  infra
+    .command('down')
+    .description('stop what `infra up` started')
+    .option('--purge', "also delete the local broker's data")
+    .action(async (options: { purge?: boolean }) => {
+      await infraDown({ log: say, purge: options.purge });
+      say('infrastructure stopped');
+    });
+  infra
+    .command('status')
+    .description('is Kafka up, is Redis up')
+    .action(async () => {
+      const status = await infraStatus();
+      say(`Kafka: ${status.kafka}`);
+      say(`Redis: ${status.redis}`);
+      process.exitCode = status.kafka.startsWith('up') && status.redis.startsWith('up') ? 0 : 1;
+    });
+}

@@ -1,0 +1,59 @@
+import { openDatabase, migrateOutbox } from '@outbox/outbox-store';
+import { runTask } from '@outbox/runtime';
+import { UserService, generateLoad, migrateUsers } from '@outbox/writer';
+import type { Command } from 'commander';
+import { wholeNumber, type Env } from '../program.ts';
+
+interface LoadFlags {
+  events: number;
+  aggregates: number;
+  rate: number;
+  url?: string;
+  idsFile?: string;
+}
+
+export function registerLoadCommand(program: Command, env: Env): void {
+  program
+    .command('load')
+    .description('write realistic traffic: users created, then renamed at random')
+    .option('--events <n>', 'events to write', wholeNumber(1), 10_000)
+    .option('--aggregates <k>', 'users to spread them over', wholeNumber(1), 100)
+    .option('--rate <r>', 'events per second (0: as fast as possible)', wholeNumber(0), 0)
+    .option('--url <url>', "write through a writer's HTTP API instead of the database file")
+    .option('--ids-file <file>', 'append each committed outbox id to this file, one per line')
+    .action((flags: LoadFlags) =>
+      runTask({
+        name: 'load',
+        env,
+        run: async ({ config, logger }) => {
+          if (flags.events < flags.aggregates) {
+            process.stderr.write(`load: --events (${flags.events}) must be at least --aggregates (${flags.aggregates})\n`);
+            return 2;
+          }
+          const db = flags.url ? undefined : openDatabase(config.sqlite.path, config.sqlite);
+          if (db) {
+            migrateUsers(db);
+            migrateOutbox(db, config.outbox.table);
+          }
+          const abort = new AbortController();
+          process.once('SIGINT', () => abort.abort());
+          process.once('SIGTERM', () => abort.abort());
+          const result = await generateLoad({
+            events: flags.events,
+            aggregates: flags.aggregates,
+            rate: flags.rate,
+            url: flags.url,
+            users: db && new UserService(db, config.outbox.table),
+            idsFile: flags.idsFile,
+            signal: abort.signal,
+            onProgress: (written) => logger.info({ written }, 'writing'),
+          });
+          db?.close();
+          const rate = Math.round(result.written / Math.max(result.seconds, 0.001));
+          logger.info({ written: result.written, seconds: result.seconds, eventsPerSecond: rate }, 'load written');
+          process.stdout.write(`wrote ${result.written} events over ${result.userIds.length} users in ${result.seconds.toFixed(1)} s (${rate}/s)\n`);
+          return 0;
+        },
+      }),
+    );
+}

@@ -1,0 +1,14 @@
+import { readInfraState, type InfraState } from '@outbox/infra';
+import type { Env } from './program.ts';
+
+/**
+ * Where `outbox infra up` put Kafka and Redis, as config overrides — only for what the
+ * environment does not set itself, so KAFKA_BROKERS and REDIS_URL always win.
+ */
+export function infraDefaults(env: Env, state: InfraState | undefined = readInfraState()): Record<string, unknown> {
+  if (!state) return {};
+  return {
+    'kafka.brokers': env.KAFKA_BROKERS ? undefined : state.kafka.brokers,
+    'redis.url': env.REDIS_URL ? undefined : state.redis.url,
+  };
+}

@@ -1,0 +1,31 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { registerInfraCommands } from './commands/infra.ts';
+import { registerLoadCommand } from './commands/load.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerServiceCommands } from './commands/services.ts';
+
+export type Env = Record<string, string | undefined>;
+
+/** A whole number ≥ min, for commander options; anything else is a clear usage error. */
+export function wholeNumber(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** `outbox <command>`: every process of the pipeline, the local infrastructure and the demo. */
+export function buildProgram(env: Env): Command {
+  const program = new Command('outbox')
+    .description('Transactional outbox → Kafka: capture, queue and publish SQLite outbox events')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerInfraCommands(program);
+  registerServiceCommands(program, env);
+  registerLoadCommand(program, env);
+  registerDemoCommand(program, env);
+  return program;
+}

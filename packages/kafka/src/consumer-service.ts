@@ -1,0 +1,39 @@
+import type { Config } from '@outbox/config';
+import type { Logger } from '@outbox/logger';
+import { connectWithRetry, createKafka } from './kafka-client.ts';
+import { printEvents } from './print-events.ts';
+import { topicFor } from './topics.ts';
+
+export interface ConsumerServiceOptions {
+  /** Consumer group; the default lets a restarted console consumer continue where it stopped. */
+  groupId?: string;
+  fromBeginning?: boolean;
+  write: (line: string) => void;
+  colour?: boolean;
+}
+
+/** The console consumer of the original demo: prints every event of the connector's topic. */
+export async function createConsumerService(
+  { config, logger }: { config: Config; logger: Logger },
+  options: ConsumerServiceOptions,
+): Promise<{ close: () => Promise<void> }> {
+  const kafka = createKafka(config.kafka, logger);
+  const topic = topicFor(config.kafka.topicTemplate, config.outbox.aggregateType);
+  let printer: { close: () => Promise<void> } | undefined;
+  await connectWithRetry(
+    'consumer',
+    async () => {
+      printer = await printEvents({
+        kafka,
+        topics: [topic],
+        groupId: options.groupId ?? `${config.connector.name}-console`,
+        fromBeginning: options.fromBeginning,
+        write: options.write,
+        colour: options.colour,
+      });
+    },
+    { brokers: config.kafka.brokers, logger },
+  );
+  logger.info({ topic }, `printing events of ${topic}`);
+  return { close: async () => printer?.close() };
+}

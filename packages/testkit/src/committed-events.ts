@@ -1,0 +1,18 @@
+import { openDatabase, quoteIdentifier, type OutboxRow } from '@outbox/outbox-store';
+
+export type CommittedEvent = OutboxRow;
+
+/**
+ * Copies every row committed to the outbox into an audit table by trigger, so a test knows
+ * exactly what was committed even after the pipeline has deleted the rows.
+ * Returns a reader of that audit table.
+ */
+export function recordCommittedEvents(dbPath: string, table: string): () => CommittedEvent[] {
+  const db = openDatabase(dbPath);
+  const t = quoteIdentifier(table);
+  db.exec(`CREATE TABLE IF NOT EXISTS test_committed AS SELECT * FROM ${t} WHERE 0`);
+  db.exec(`CREATE TRIGGER IF NOT EXISTS test_record_committed AFTER INSERT ON ${t}
+           BEGIN INSERT INTO test_committed SELECT * FROM ${t} WHERE id = NEW.id; END`);
+  const read = db.prepare<[], CommittedEvent>('SELECT * FROM test_committed ORDER BY id');
+  return () => read.all();
+}

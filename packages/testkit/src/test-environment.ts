@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '@outbox/config';
+import { inject } from 'vitest';
+
+export interface TestEnvironment {
+  /** Environment variables for an app process of this test: unique names, the run's broker and Redis. */
+  env: Record<string, string>;
+  /** The same settings as a typed config, for components built in the test process. */
+  config: Config;
+  dir: string;
+  /** The test's topic for the users aggregate. */
+  topic: string;
+}
+
+/** A fresh database file, a unique connector, queue prefix and topic, on the run's Kafka and Redis. */
+export function testEnvironment(overrides: Record<string, string> = {}): TestEnvironment {
+  const id = randomBytes(4).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), `outbox-test-${id}-`));
+  const env: Record<string, string> = {
+    OUTBOX_SQLITE_PATH: join(dir, 'db.sqlite'),
+    OUTBOX_CONNECTOR_NAME: `t-${id}`,
+    OUTBOX_REDIS_PREFIX: `t${id}`,
+    OUTBOX_TOPIC_TEMPLATE: `test.${id}.{aggregateType}`,
+    OUTBOX_TOPIC_PARTITIONS: '3',
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    REDIS_URL: inject('redisUrl'),
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+  const config = loadConfig({ env });
+  return { env, config, dir, topic: `test.${id}.${config.outbox.aggregateType}` };
+}

@@ -2,6 +2,27 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{apps,packages}/*/src/**/*.test.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{apps,packages}/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{apps,packages}/*/src/**/*.int.test.ts', 'tests/**/*.int.test.ts'],
+          // One real broker and Redis for the run; files run one after another on a 2-core machine,
+          // since each spawns worker processes of its own.
+          globalSetup: ['./packages/testkit/src/global-setup.ts'],
+          setupFiles: ['./packages/testkit/src/setup-file.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

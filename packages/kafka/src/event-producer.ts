@@ -1,5 +1,5 @@
 import type { Logger } from '@outbox/logger';
-import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { classifyKafkaError } from './classify-error.ts';
 import { estimateMessageBytes } from './messages.ts';
 
@@ -58,6 +58,8 @@ export class EventProducer {
       // kafkajs guarantees order for an idempotent producer only with one request in flight.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client: an aggregate's events share one Kafka partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     });
   }

@@ -5,14 +5,18 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
 export type KafkaSettings = Config['kafka'];
 
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
+/**
+ * kafkajs logs every failed request at error and its own advice at warn, even when it retries
+ * and succeeds; the caller decides what is an error for us, so each level moves down one.
+ */
+const levels: Record<number, 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'warn',
+  [logLevel.WARN]: 'info',
+  [logLevel.INFO]: 'debug',
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client whose log lines go through our logger (kafkajs' own chatter at debug). */
+/** A kafkajs client whose log lines go through our logger. */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
@@ -27,9 +31,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        // kafkajs logs every failed request at error; the caller decides what is an error for us.
-        const ours = levels[level] === 'error' ? 'warn' : (levels[level] ?? 'info');
-        log[ours](rest, message);
+        log[levels[level] ?? 'debug'](rest, message);
       },
   });
 }

@@ -107,13 +107,20 @@ function prepareProcess(options: ProcessOptions): MainContext {
     logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
     process.exit(1);
   });
-  // Node's own printer is replaced so warnings become log lines; kafkajs 2.2.4 sets a negative
-  // timer in its request queue on every connection (harmless, and known upstream).
+  routeProcessWarnings((warning) => logger.warn({ err: warning }, warning.message));
+  return { config, logger };
+}
+
+/**
+ * Replaces Node's own warning printer. kafkajs 2.2.4 sets a negative timer in its request queue
+ * on every connection, which Node reports as a TimeoutNegativeWarning: harmless, known upstream,
+ * and dropped here; every other warning goes to `report`.
+ */
+export function routeProcessWarnings(report: (warning: Error) => void): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') logger.warn({ err: warning }, warning.message);
+    if (warning.name !== 'TimeoutNegativeWarning') report(warning);
   });
-  return { config, logger };
 }
 
 /** A ConfigError (also one found while starting, like a bad identifier) is a message, not a crash. */

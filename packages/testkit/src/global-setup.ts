@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startKafkaBroker, startRedisServer } from '@outbox/infra';
+import { routeProcessWarnings } from '@outbox/runtime';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -16,6 +17,7 @@ declare module 'vitest' {
  * of each other's way with unique topics, queue prefixes and database files.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  routeProcessWarnings((warning) => process.stderr.write(`warning: ${warning.message}\n`));
   const dir = mkdtempSync(join(tmpdir(), 'outbox-test-infra-'));
   const [broker, redis] = await Promise.all([
     (async () => startKafkaBroker({ dataDir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort(), heapMb: 512 }))(),

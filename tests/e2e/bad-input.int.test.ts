@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { freePort, spawnApp, testEnvironment, waitFor, type AppProcess } from '@outbox/testkit';
+import { type AppProcess, freePort, spawnApp, testEnvironment, waitFor } from '@outbox/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const running: AppProcess[] = [];
@@ -19,7 +19,13 @@ describe('bad configuration and unreachable dependencies', () => {
   it('lists every bad setting, exits 2 without a stack trace, and creates no database', async () => {
     const { env, config } = testEnvironment();
     for (const app of ['capture-worker', 'publisher-worker', 'writer']) {
-      const process = start(app, { ...env, OUTBOX_PARTITIONS: 'lots', KAFKA_BROKERS: 'kafka', WRITER_PORT: '70000', OUTBOX_BATCHSIZE: '5' });
+      const process = start(app, {
+        ...env,
+        OUTBOX_PARTITIONS: 'lots',
+        KAFKA_BROKERS: 'kafka',
+        WRITER_PORT: '70000',
+        OUTBOX_BATCHSIZE: '5',
+      });
       expect(await process.exited).toBe(2);
       const output = process.output();
       expect(output).toContain(`${app}: Invalid configuration:`);
@@ -47,9 +53,13 @@ describe('bad configuration and unreachable dependencies', () => {
     const port = await freePort();
     const { env } = testEnvironment({ KAFKA_BROKERS: `127.0.0.1:${port}`, KAFKA_CONNECTION_TIMEOUT_MS: '500' });
     const publisher = start('publisher-worker', env);
-    await waitFor('two connection attempts', () => publisher.output().split(`Kafka at 127.0.0.1:${port} is unreachable`).length > 2, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      'two connection attempts',
+      () => publisher.output().split(`Kafka at 127.0.0.1:${port} is unreachable`).length > 2,
+      {
+        timeoutMs: 30_000,
+      },
+    );
     expect(await publisher.stop('SIGTERM')).toBe(0);
   });
 
@@ -77,6 +87,8 @@ describe('bad configuration and unreachable dependencies', () => {
     const { env, topic } = testEnvironment({ OUTBOX_CREATE_TOPICS: 'false' });
     const publisher = start('publisher-worker', env);
     expect(await publisher.exited).toBe(1);
-    expect(publisher.output()).toContain(`Kafka topic(s) ${topic} do not exist and topic creation is off (OUTBOX_CREATE_TOPICS=false)`);
+    expect(publisher.output()).toContain(
+      `Kafka topic(s) ${topic} do not exist and topic creation is off (OUTBOX_CREATE_TOPICS=false)`,
+    );
   });
 });

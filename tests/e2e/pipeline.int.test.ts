@@ -1,14 +1,14 @@
 import { createLogger } from '@outbox/logger';
 import { createOutboxStore, openDatabase } from '@outbox/outbox-store';
 import {
+  type AppProcess,
+  type CommittedEvent,
+  type ReceivedEvent,
   readTopic,
   recordCommittedEvents,
   spawnApp,
   testEnvironment,
   waitFor,
-  type AppProcess,
-  type CommittedEvent,
-  type ReceivedEvent,
 } from '@outbox/testkit';
 import { createWriterService, generateLoad } from '@outbox/writer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -134,10 +134,15 @@ describe('the pipeline, end to end on real Kafka and Redis', () => {
       await waitFor('the outbox to be empty', () => outboxDepth(config.sqlite.path) === 0);
       expectExactlyOnce(committed(), await readTopic(config.kafka.brokers, topic), topic);
       const printed = await waitFor('the consumer to print both events', () => {
-        const lines = consumer.output().split('\n').filter((line) => line.startsWith('Received packet:'));
+        const lines = consumer
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('Received packet:'));
         return lines.length === 2 && lines;
       });
-      expect(printed.join('\n')).toMatch(new RegExp(`Received packet: ${topic.replaceAll('.', '\\.')} key=1 UserCreated \\{"id":1,"name":"Alice"`));
+      expect(printed.join('\n')).toMatch(
+        new RegExp(`Received packet: ${topic.replaceAll('.', '\\.')} key=1 UserCreated \\{"id":1,"name":"Alice"`),
+      );
     } finally {
       await writer.close();
     }

@@ -1,4 +1,4 @@
-import { readInfraState, type InfraState } from '@outbox/infra';
+import { type InfraState, readInfraState } from '@outbox/infra';
 import type { Env } from './program.ts';
 
 /**

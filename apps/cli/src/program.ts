@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerInfraCommands } from './commands/infra.ts';
 import { registerLoadCommand } from './commands/load.ts';
-import { registerDemoCommand } from './commands/demo.ts';
 import { registerServiceCommands } from './commands/services.ts';
 
 export type Env = Record<string, string | undefined>;

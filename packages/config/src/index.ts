@@ -1,3 +1,3 @@
-export { loadConfig, type LoadConfigOptions } from './load-config.ts';
-export { configSchema, type Config, type ConfigInput } from './schema.ts';
-export { envKeys, type EnvKey } from './env-keys.ts';
+export { type EnvKey, envKeys } from './env-keys.ts';
+export { type LoadConfigOptions, loadConfig } from './load-config.ts';
+export { type Config, type ConfigInput, configSchema } from './schema.ts';

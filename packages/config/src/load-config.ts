@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@outbox/errors';
 import type { z } from 'zod';
-import { envKeys, ownPrefixes, type EnvKey } from './env-keys.ts';
-import { configSchema, type Config } from './schema.ts';
+import { type EnvKey, envKeys, ownPrefixes } from './env-keys.ts';
+import { type Config, configSchema } from './schema.ts';
 
 export interface LoadConfigOptions {
   /** Usually `process.env`; only apps pass it in, so packages never read the environment. */

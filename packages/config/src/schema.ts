@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** SQL identifiers from config are spliced into SQL, so only plain names are accepted. */
-const identifier = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
 
 /** Queue and connector names end up in Redis keys and BullMQ job ids, where `:` is a separator. */
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and -');
@@ -14,7 +12,15 @@ const nonNegativeInt = wholeNumber.nonnegative('expected a whole number >= 0');
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 const port = wholeNumber.min(0).max(65535, 'expected a port, 0 to 65535');
 const brokerList = z
-  .union([z.array(z.string()), z.string().transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))])
+  .union([
+    z.array(z.string()),
+    z.string().transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).min(1, 'at least one broker'));
 
 export const configSchema = z
@@ -39,7 +45,10 @@ export const configSchema = z
       .object({
         table: identifier.default('users_outbox'),
         /** Defaults to the table name without its `_outbox` suffix. */
-        aggregateType: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ -').optional(),
+        aggregateType: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ -')
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -63,7 +72,10 @@ export const configSchema = z
       .prefault({}),
     redis: z
       .object({
-        url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+          .default('redis://127.0.0.1:6379'),
         /** BullMQ's key prefix; every key of the pipeline starts with it. */
         prefix: name.default('outbox'),
       })

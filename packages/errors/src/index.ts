@@ -1,1 +1,1 @@
-export { OutboxError, ConfigError, isRetriable, type OutboxErrorOptions } from './outbox-error.ts';
+export { ConfigError, isRetriable, OutboxError, type OutboxErrorOptions } from './outbox-error.ts';

@@ -1,7 +1,7 @@
-export { ensureKafkaInstalled, kafkaVersion, kafkaHome } from './kafka-install.ts';
-export { startKafkaBroker, type KafkaBroker, type StartKafkaOptions } from './kafka-broker.ts';
-export { startRedisServer, pingRedis, type RedisServer, type StartRedisOptions } from './redis-server.ts';
-export { freePort, isPortFree } from './ports.ts';
-export { stopProcess, isAlive } from './processes.ts';
-export { infraUp, infraDown, infraStatus, readInfraState, type InfraState } from './local-infra.ts';
+export { type KafkaBroker, type StartKafkaOptions, startKafkaBroker } from './kafka-broker.ts';
+export { ensureKafkaInstalled, kafkaHome, kafkaVersion } from './kafka-install.ts';
+export { type InfraState, infraDown, infraStatus, infraUp, readInfraState } from './local-infra.ts';
 export { projectRoot } from './paths.ts';
+export { freePort, isPortFree } from './ports.ts';
+export { isAlive, stopProcess } from './processes.ts';
+export { pingRedis, type RedisServer, type StartRedisOptions, startRedisServer } from './redis-server.ts';

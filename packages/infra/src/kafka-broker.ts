@@ -43,9 +43,9 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
   writeFileSync(
     propertiesFile,
     template
-      .replaceAll('${port}', String(options.port))
-      .replaceAll('${controllerPort}', String(options.controllerPort))
-      .replaceAll('${dataDir}', logDir),
+      .replaceAll('@port@', String(options.port))
+      .replaceAll('@controllerPort@', String(options.controllerPort))
+      .replaceAll('@dataDir@', logDir),
   );
   const classpath = `${lib}/*`;
   if (!existsSync(join(logDir, 'meta.properties'))) {
@@ -100,7 +100,9 @@ async function waitUntilReady(brokers: string[], pid: number, logFile: string, t
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
-      throw new OutboxError(`the Kafka broker exited during start-up; see ${logFile}:\n${tail(logFile)}`, { code: 'KAFKA_START_FAILED' });
+      throw new OutboxError(`the Kafka broker exited during start-up; see ${logFile}:\n${tail(logFile)}`, {
+        code: 'KAFKA_START_FAILED',
+      });
     }
     const admin = kafka.admin();
     try {

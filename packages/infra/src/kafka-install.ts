@@ -30,7 +30,9 @@ export function ensureKafkaInstalled(log: (line: string) => void = () => undefin
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    throw new OutboxError(`fetching Kafka with Maven failed:\n${result.stdout}${result.stderr}`, { code: 'KAFKA_INSTALL_FAILED' });
+    throw new OutboxError(`fetching Kafka with Maven failed:\n${result.stdout}${result.stderr}`, {
+      code: 'KAFKA_INSTALL_FAILED',
+    });
   }
   return lib;
 }

@@ -45,7 +45,9 @@ async function kafkaUp(previous: InfraState | undefined, log: (line: string) => 
       log(`a Kafka broker already answers at 127.0.0.1:${port}; using it`);
       return { brokers: [`127.0.0.1:${port}`] };
     }
-    throw new OutboxError(`port ${port} is taken by something that is not Kafka; free it or set KAFKA_BROKERS`, { code: 'PORT_TAKEN' });
+    throw new OutboxError(`port ${port} is taken by something that is not Kafka; free it or set KAFKA_BROKERS`, {
+      code: 'PORT_TAKEN',
+    });
   }
   log('starting the Kafka broker (KRaft, single node) on 127.0.0.1:9092');
   const broker = await startKafkaBroker({ dataDir: join(dataDir, 'kafka'), port, controllerPort: 9093, detached: true, log });
@@ -89,7 +91,13 @@ export async function infraStatus(): Promise<{ kafka: string; redis: string; sta
 }
 
 async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({ brokers, clientId: 'outbox-infra', logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
+  const admin = new Kafka({
+    brokers,
+    clientId: 'outbox-infra',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();

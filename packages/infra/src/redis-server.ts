@@ -21,7 +21,12 @@ export interface RedisServer {
 
 /** Answers PING within the timeout? Used to decide whether a configured Redis is there. */
 export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -47,13 +52,20 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Redi
   const child = spawn(
     'redis-server',
     [
-      '--bind', '127.0.0.1',
-      '--port', String(options.port),
-      '--save', '',
-      '--appendonly', 'no',
-      '--maxmemory-policy', 'noeviction',
-      '--dir', options.dir,
-      '--logfile', join(options.dir, 'redis.log'),
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+      '--dir',
+      options.dir,
+      '--logfile',
+      join(options.dir, 'redis.log'),
     ],
     { stdio: 'ignore', detached: options.detached ?? false },
   );
@@ -62,7 +74,8 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Redi
   if (pid === undefined) throw new OutboxError('could not start redis-server', { code: 'REDIS_START_FAILED' });
   const url = `redis://127.0.0.1:${options.port}`;
   for (let i = 0; i < 100 && !(await pingRedis(url, 200)); i++) {
-    if (!isAlive(pid)) throw new OutboxError(`redis-server exited; see ${join(options.dir, 'redis.log')}`, { code: 'REDIS_START_FAILED' });
+    if (!isAlive(pid))
+      throw new OutboxError(`redis-server exited; see ${join(options.dir, 'redis.log')}`, { code: 'REDIS_START_FAILED' });
     await sleep(50);
   }
   return { pid, url, stop: () => stopProcess(pid, 5000) };

@@ -9,7 +9,10 @@ function protocolError(type: string, retriable: boolean) {
 
 describe('classifyKafkaError', () => {
   it('retries outages, even wrapped in retries-exceeded', () => {
-    const wrapped = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection refused'), { retryCount: 3, retryTime: 1 });
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection refused'), {
+      retryCount: 3,
+      retryTime: 1,
+    });
     expect(classifyKafkaError(wrapped)).toMatchObject({ retriable: true });
     expect(classifyKafkaError(protocolError('NOT_LEADER_OR_FOLLOWER', true))).toMatchObject({ retriable: true });
   });
@@ -24,6 +27,9 @@ describe('classifyKafkaError', () => {
   });
 
   it('asks for a new producer when the broker lost its sequence state', () => {
-    expect(classifyKafkaError(protocolError('UNKNOWN_PRODUCER_ID', false))).toMatchObject({ recreateProducer: true, retriable: true });
+    expect(classifyKafkaError(protocolError('UNKNOWN_PRODUCER_ID', false))).toMatchObject({
+      recreateProducer: true,
+      retriable: true,
+    });
   });
 });

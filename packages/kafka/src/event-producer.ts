@@ -1,5 +1,5 @@
 import type { Logger } from '@outbox/logger';
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { classifyKafkaError } from './classify-error.ts';
 import { estimateMessageBytes } from './messages.ts';
 

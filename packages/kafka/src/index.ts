@@ -1,7 +1,7 @@
-export { createKafka, connectWithRetry, type KafkaSettings } from './kafka-client.ts';
-export { topicFor, ensureTopics, type EnsureTopicsOptions } from './topics.ts';
-export { toKafkaMessage, estimateMessageBytes } from './messages.ts';
-export { EventProducer, type EventProducerOptions } from './event-producer.ts';
 export { classifyKafkaError, type KafkaErrorClass } from './classify-error.ts';
-export { printEvents, formatEvent, type PrintEventsOptions } from './print-events.ts';
-export { createConsumerService, type ConsumerServiceOptions } from './consumer-service.ts';
+export { type ConsumerServiceOptions, createConsumerService } from './consumer-service.ts';
+export { EventProducer, type EventProducerOptions } from './event-producer.ts';
+export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
+export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
+export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
+export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';

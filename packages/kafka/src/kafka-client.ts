@@ -1,7 +1,7 @@
 import type { Config } from '@outbox/config';
 import type { Logger } from '@outbox/logger';
 import { retryForever } from '@outbox/runtime';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 export type KafkaSettings = Config['kafka'];
 

@@ -1,5 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import kleur from 'kleur';
 
 export interface PrintEventsOptions {

@@ -1,1 +1,1 @@
-export { createLogger, redactUrl, type Logger, type LoggerOptions } from './create-logger.ts';
+export { createLogger, type Logger, type LoggerOptions, redactUrl } from './create-logger.ts';

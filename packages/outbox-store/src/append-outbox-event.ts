@@ -18,13 +18,12 @@ const statements = new WeakMap<Database, Map<string, Statement<InsertParams>>>()
  * Appends an event to the outbox. Call it inside the transaction that writes the business rows:
  * both commit together or not at all. Returns the event's outbox id and event id.
  */
-export function appendOutboxEvent(
-  db: Database,
-  table: string,
-  event: NewOutboxEvent,
-): { outboxId: number; eventId: string } {
+export function appendOutboxEvent(db: Database, table: string, event: NewOutboxEvent): { outboxId: number; eventId: string } {
   let perDb = statements.get(db);
-  if (!perDb) statements.set(db, (perDb = new Map()));
+  if (!perDb) {
+    perDb = new Map();
+    statements.set(db, perDb);
+  }
   let insert = perDb.get(table);
   if (!insert) {
     insert = db.prepare<InsertParams>(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { quoteIdentifier } from './identifiers.ts';
-import { runMigrations, type Migration } from './migrations.ts';
+import { type Migration, runMigrations } from './migrations.ts';
 import type { Database } from './open-database.ts';
 
 function outboxMigrations(table: string): Migration[] {

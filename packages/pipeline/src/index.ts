@@ -1,4 +1,4 @@
 export { CaptureWorker, type CaptureWorkerOptions } from './capture/capture-worker.ts';
-export { planJobs, type JobPlan, type PlannedJob } from './capture/plan-jobs.ts';
+export { type JobPlan, type PlannedJob, planJobs } from './capture/plan-jobs.ts';
 export { PublisherWorker, type PublisherWorkerOptions } from './publisher/publisher-worker.ts';
 export { createCaptureService, createPublisherService } from './services.ts';

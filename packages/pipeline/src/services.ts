@@ -1,15 +1,8 @@
 import type { Config } from '@outbox/config';
-import { EventProducer, connectWithRetry, createKafka, ensureTopics, topicFor } from '@outbox/kafka';
+import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { acquireCaptureLock, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
-import {
-  AckStream,
-  CursorStore,
-  createRedisClient,
-  openPartitionQueues,
-  partitionOf,
-  pipelineNames,
-} from '@outbox/queue';
+import { AckStream, CursorStore, createRedisClient, openPartitionQueues, partitionOf, pipelineNames } from '@outbox/queue';
 import { Releasers, type Service } from '@outbox/runtime';
 import { CaptureWorker } from './capture/capture-worker.ts';
 import { PublisherWorker } from './publisher/publisher-worker.ts';

@@ -58,7 +58,11 @@ export class AckStream {
   /** Removes applied entries, so the stream holds only what is still to be applied. */
   async done(streamIds: readonly string[]): Promise<void> {
     if (streamIds.length === 0) return;
-    await this.#redis.multi().xack(this.#key, this.#group, ...streamIds).xdel(this.#key, ...streamIds).exec();
+    await this.#redis
+      .multi()
+      .xack(this.#key, this.#group, ...streamIds)
+      .xdel(this.#key, ...streamIds)
+      .exec();
   }
 }
 

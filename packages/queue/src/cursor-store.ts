@@ -27,7 +27,7 @@ export class CursorStore {
 
   async save(cursors: readonly number[]): Promise<void> {
     const fields: Record<string, string> = { instanceId: this.#instanceId, partitions: String(cursors.length) };
-    cursors.forEach((cursor, p) => (fields[`p${p}`] = String(cursor)));
+    for (const [p, cursor] of cursors.entries()) fields[`p${p}`] = String(cursor);
     await this.#redis.hset(this.#key, fields);
   }
 

@@ -27,7 +27,8 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     enableReadyCheck: true,
     retryStrategy: (times) => {
       const delay = Math.min(maxDelay, 100 * 2 ** Math.min(times, 10));
-      if (times === 1 || times % 10 === 0) logger.warn({ address, attempt: times, delayMs: delay }, `Redis at ${address} is unreachable; retrying`);
+      if (times === 1 || times % 10 === 0)
+        logger.warn({ address, attempt: times, delayMs: delay }, `Redis at ${address} is unreachable; retrying`);
       return delay;
     },
   });

@@ -1,3 +1,3 @@
-export { runMain, runTask, routeProcessWarnings, type MainContext, type RunMainOptions } from './run-main.ts';
-export { Releasers, onceAsync, type Service } from './lifecycle.ts';
-export { sleep, backoffDelay, retryForever, type BackoffOptions, type RetryForeverOptions } from './timing.ts';
+export { onceAsync, Releasers, type Service } from './lifecycle.ts';
+export { type MainContext, type RunMainOptions, routeProcessWarnings, runMain, runTask } from './run-main.ts';
+export { type BackoffOptions, backoffDelay, type RetryForeverOptions, retryForever, sleep } from './timing.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Releasers, onceAsync } from './lifecycle.ts';
+import { onceAsync, Releasers } from './lifecycle.ts';
 
 describe('Releasers', () => {
   it('releases in reverse order and reports every failure', async () => {

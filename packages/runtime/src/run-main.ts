@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '@outbox/config';
+import { type Config, loadConfig } from '@outbox/config';
 import { ConfigError } from '@outbox/errors';
 import { createLogger, type Logger } from '@outbox/logger';
 import type { Service } from './lifecycle.ts';

@@ -1,4 +1,4 @@
-import { openDatabase, quoteIdentifier, type OutboxRow } from '@outbox/outbox-store';
+import { type OutboxRow, openDatabase, quoteIdentifier } from '@outbox/outbox-store';
 
 export type CommittedEvent = OutboxRow;
 

@@ -20,7 +20,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   routeProcessWarnings((warning) => process.stderr.write(`warning: ${warning.message}\n`));
   const dir = mkdtempSync(join(tmpdir(), 'outbox-test-infra-'));
   const [broker, redis] = await Promise.all([
-    (async () => startKafkaBroker({ dataDir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort(), heapMb: 512 }))(),
+    (async () =>
+      startKafkaBroker({ dataDir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort(), heapMb: 512 }))(),
     (async () => startRedisServer({ port: await freePort(), dir: join(dir, 'redis') }))(),
   ]);
   project.provide('kafkaBrokers', broker.brokers);

@@ -1,6 +1,6 @@
-export { testEnvironment, type TestEnvironment } from './test-environment.ts';
-export { spawnApp, type AppProcess } from './spawn-app.ts';
-export { readTopic, type ReceivedEvent } from './read-topic.ts';
-export { waitFor } from './wait-for.ts';
-export { recordCommittedEvents, type CommittedEvent } from './committed-events.ts';
 export { freePort } from '@outbox/infra';
+export { type CommittedEvent, recordCommittedEvents } from './committed-events.ts';
+export { type ReceivedEvent, readTopic } from './read-topic.ts';
+export { type AppProcess, spawnApp } from './spawn-app.ts';
+export { type TestEnvironment, testEnvironment } from './test-environment.ts';
+export { waitFor } from './wait-for.ts';

@@ -14,7 +14,11 @@ export interface ReceivedEvent {
  * Reads a topic from the beginning up to its end offsets as they are when called, and returns
  * every record — ends when it has them all, not after a quiet period.
  */
-export async function readTopic(brokers: string[], topic: string, options: { timeoutMs?: number } = {}): Promise<ReceivedEvent[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ReceivedEvent[]> {
   const kafka = new Kafka({ brokers, clientId: 'outbox-testkit', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -29,12 +33,22 @@ export async function readTopic(brokers: string[], topic: string, options: { tim
   await consumer.subscribe({ topic, fromBeginning: true });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic} timed out with ${events.length} records`)), options.timeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic} timed out with ${events.length} records`)),
+        options.timeoutMs ?? 60_000,
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = value?.toString() ?? '';
-          events.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+          events.push({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? '',
+            headers,
+          });
           const high = remaining.get(partition);
           if (high !== undefined && BigInt(message.offset) + 1n >= high) remaining.delete(partition);
           if (remaining.size === 0) {

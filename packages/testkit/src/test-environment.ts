@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '@outbox/config';
+import { type Config, loadConfig } from '@outbox/config';
 import { inject } from 'vitest';
 
 export interface TestEnvironment {

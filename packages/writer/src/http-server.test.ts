@@ -5,7 +5,7 @@ import { createLogger } from '@outbox/logger';
 import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { describe, expect, it } from 'vitest';
 import { buildWriterServer } from './http-server.ts';
-import { UserService, migrateUsers } from './user-service.ts';
+import { migrateUsers, UserService } from './user-service.ts';
 
 function setup() {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'writer-')), 'db.sqlite'));
@@ -22,7 +22,12 @@ function setup() {
 describe('writer HTTP API', () => {
   it('creates, renames and deletes users, each with its outbox event', async () => {
     const { app, db } = setup();
-    const created = await app.inject({ method: 'POST', url: '/users', payload: { name: 'Alice' }, headers: { traceparent: '00-abc-def-01' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/users',
+      payload: { name: 'Alice' },
+      headers: { traceparent: '00-abc-def-01' },
+    });
     expect(created.statusCode).toBe(201);
     const user = created.json<{ id: number; name: string; outboxId: number }>();
     expect(user).toMatchObject({ name: 'Alice', outboxId: 1 });
@@ -33,8 +38,18 @@ describe('writer HTTP API', () => {
 
     const events = db.prepare('SELECT aggregateId, eventType, payload, traceparent FROM users_outbox ORDER BY id').all();
     expect(events).toEqual([
-      { aggregateId: String(user.id), eventType: 'UserCreated', payload: expect.stringContaining('"name":"Alice"'), traceparent: '00-abc-def-01' },
-      { aggregateId: String(user.id), eventType: 'UserRenamed', payload: expect.stringContaining('"name":"Alicia"'), traceparent: null },
+      {
+        aggregateId: String(user.id),
+        eventType: 'UserCreated',
+        payload: expect.stringContaining('"name":"Alice"'),
+        traceparent: '00-abc-def-01',
+      },
+      {
+        aggregateId: String(user.id),
+        eventType: 'UserRenamed',
+        payload: expect.stringContaining('"name":"Alicia"'),
+        traceparent: null,
+      },
       { aggregateId: String(user.id), eventType: 'UserDeleted', payload: `{"id":${user.id}}`, traceparent: null },
     ]);
   });
@@ -54,7 +69,12 @@ describe('writer HTTP API', () => {
 
   it('rejects malformed JSON and bad ids with 400, unknown ids with 404, writing nothing', async () => {
     const { app, counts } = setup();
-    const malformed = await app.inject({ method: 'POST', url: '/users', payload: '{"name":', headers: { 'content-type': 'application/json' } });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/users',
+      payload: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.statusCode).toBe(400);
     const badId = await app.inject({ method: 'PATCH', url: '/users/abc', payload: { name: 'x' } });
     expect(badId.json()).toMatchObject({ fields: [{ field: 'id', message: 'must be a number' }] });

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { UserService } from './user-service.ts';
 
 const userBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters') }).strict();
-const idParams = z.object({ id: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0') });
+const idParams = z.object({
+  id: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0'),
+});
 
 function badRequest(reply: FastifyReply, error: z.ZodError) {
   return reply.code(400).send({

@@ -1,4 +1,4 @@
-export { UserService, migrateUsers, type User } from './user-service.ts';
 export { buildWriterServer } from './http-server.ts';
 export { generateLoad, type LoadOptions, type LoadResult } from './load-generator.ts';
+export { migrateUsers, type User, UserService } from './user-service.ts';
 export { createWriterService, sampleUsers } from './writer-service.ts';

@@ -1,4 +1,4 @@
-import { appendOutboxEvent, runMigrations, type Database } from '@outbox/outbox-store';
+import { appendOutboxEvent, type Database, runMigrations } from '@outbox/outbox-store';
 import type { Statement } from 'better-sqlite3';
 
 export interface User {

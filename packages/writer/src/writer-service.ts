@@ -3,7 +3,7 @@ import type { Logger } from '@outbox/logger';
 import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import type { Service } from '@outbox/runtime';
 import { buildWriterServer } from './http-server.ts';
-import { UserService, migrateUsers } from './user-service.ts';
+import { migrateUsers, UserService } from './user-service.ts';
 
 /** The users the original demo started with. */
 export const sampleUsers = ['Alice', 'Bob', 'Carol', 'Dave', 'Eve'] as const;

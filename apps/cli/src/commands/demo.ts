@@ -49,7 +49,9 @@ export function registerDemoCommand(program: Command, env: Env): void {
               });
             }
             say(`wrote ${sampleUsers.length} sample users; their events follow as Kafka delivers them.`);
-            say(`writer API: ${writer.url}   try: curl -X POST ${writer.url}/users -H 'content-type: application/json' -d '{"name":"Zoe"}'`);
+            say(
+              `writer API: ${writer.url}   try: curl -X POST ${writer.url}/users -H 'content-type: application/json' -d '{"name":"Zoe"}'`,
+            );
             say('Ctrl-C stops everything (the database and the broker keep their data).');
             return { close: () => releasers.releaseAll() };
           } catch (error) {

@@ -10,7 +10,9 @@ export function registerInfraCommands(program: Command): void {
     .description('start Kafka (fetched from Maven Central the first time) and, if none answers, Redis')
     .action(async () => {
       const state = await infraUp({ redisUrl: process.env.REDIS_URL, log: say });
-      say(`Kafka: ${state.kafka.brokers.join(',')}${state.kafka.pid ? ` (pid ${state.kafka.pid}, log ${state.kafka.logFile})` : ''}`);
+      say(
+        `Kafka: ${state.kafka.brokers.join(',')}${state.kafka.pid ? ` (pid ${state.kafka.pid}, log ${state.kafka.logFile})` : ''}`,
+      );
       say(`Redis: ${state.redis.url}${state.redis.pid ? ` (pid ${state.redis.pid})` : ''}`);
     });
   infra

@@ -1,8 +1,8 @@
-import { openDatabase, migrateOutbox } from '@outbox/outbox-store';
+import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { runTask } from '@outbox/runtime';
-import { UserService, generateLoad, migrateUsers } from '@outbox/writer';
+import { generateLoad, migrateUsers, UserService } from '@outbox/writer';
 import type { Command } from 'commander';
-import { wholeNumber, type Env } from '../program.ts';
+import { type Env, wholeNumber } from '../program.ts';
 
 interface LoadFlags {
   events: number;
@@ -51,7 +51,9 @@ export function registerLoadCommand(program: Command, env: Env): void {
           db?.close();
           const rate = Math.round(result.written / Math.max(result.seconds, 0.001));
           logger.info({ written: result.written, seconds: result.seconds, eventsPerSecond: rate }, 'load written');
-          process.stdout.write(`wrote ${result.written} events over ${result.userIds.length} users in ${result.seconds.toFixed(1)} s (${rate}/s)\n`);
+          process.stdout.write(
+            `wrote ${result.written} events over ${result.userIds.length} users in ${result.seconds.toFixed(1)} s (${rate}/s)\n`,
+          );
           return 0;
         },
       }),

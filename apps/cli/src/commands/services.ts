@@ -4,7 +4,7 @@ import { runMain } from '@outbox/runtime';
 import { createWriterService } from '@outbox/writer';
 import type { Command } from 'commander';
 import { infraDefaults } from '../infra-defaults.ts';
-import { wholeNumber, type Env } from '../program.ts';
+import { type Env, wholeNumber } from '../program.ts';
 
 /** One command per app; each runs exactly what `apps/<name>/src/main.ts` runs. */
 export function registerServiceCommands(program: Command, env: Env): void {

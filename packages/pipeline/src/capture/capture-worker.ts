@@ -3,15 +3,15 @@ import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import type { OutboxStore } from '@outbox/outbox-store';
 import {
-  publishJobId,
   type AckEntry,
   type AckStream,
   type CursorStore,
   type PartitionQueues,
   type PublishJobData,
+  publishJobId,
 } from '@outbox/queue';
 import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
-import { planJobs, type PlannedJob } from './plan-jobs.ts';
+import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { watchDatabase } from './watch-database.ts';
 
@@ -72,7 +72,9 @@ export class CaptureWorker {
   async start(): Promise<void> {
     await this.#o.ackStream.ensureGroup();
     // Acknowledgements written while capture was down are applied first, so they are not re-sent.
-    for (let entries; (entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 })).length > 0; ) {
+    for (;;) {
+      const entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 });
+      if (entries.length === 0) break;
       await this.#applyAcks(entries);
     }
     await this.#restoreCursors();

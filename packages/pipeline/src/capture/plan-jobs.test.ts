@@ -1,6 +1,6 @@
 import type { OutboxRow } from '@outbox/outbox-store';
 import { describe, expect, it } from 'vitest';
-import { planJobs, type PlanJobsInput } from './plan-jobs.ts';
+import { type PlanJobsInput, planJobs } from './plan-jobs.ts';
 
 const row = (id: number, aggregateId: string): OutboxRow => ({
   id,

@@ -1,8 +1,8 @@
-import { classifyKafkaError, toKafkaMessage, topicFor, type EventProducer } from '@outbox/kafka';
+import { classifyKafkaError, type EventProducer, toKafkaMessage, topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
-import { Worker, type Job } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 
 export interface PublisherWorkerOptions {
   /** BullMQ duplicates it for each worker's blocking connection. */
@@ -137,7 +137,10 @@ export class PublisherWorker {
     const wasHalted = this.#halted.has(partition);
     this.#halted.set(partition, reason);
     if (!wasHalted) {
-      log.error({ err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs }, 'partition halted; its events wait in the outbox, in order');
+      log.error(
+        { err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs },
+        'partition halted; its events wait in the outbox, in order',
+      );
     }
   }
 }

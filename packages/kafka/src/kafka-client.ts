@@ -7,10 +7,11 @@ export type KafkaSettings = Config['kafka'];
 
 /**
  * kafkajs logs every failed request at error and its own advice at warn, even when it retries
- * and succeeds; the caller decides what is an error for us, so each level moves down one.
+ * and succeeds (a coordinator still loading at start-up, say). Our own code reports what stays
+ * broken — retries, halted partitions, unreachable brokers — so kafkajs' lines are kept at info.
  */
-const levels: Record<number, 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'warn',
+const levels: Record<number, 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'info',
   [logLevel.WARN]: 'info',
   [logLevel.INFO]: 'debug',
   [logLevel.DEBUG]: 'debug',

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerFleetCommands } from './commands/fleet.ts';
 import { registerInfraCommands } from './commands/infra.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerServiceCommands } from './commands/services.ts';
@@ -26,6 +27,7 @@ export function buildProgram(env: Env): Command {
   registerInfraCommands(program);
   registerServiceCommands(program, env);
   registerLoadCommand(program, env);
+  registerFleetCommands(program, env);
   registerDemoCommand(program, env);
   return program;
 }

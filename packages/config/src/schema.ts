@@ -58,6 +58,8 @@ export const configSchema = z
         clientId: z.string().min(1).default('outbox-relay'),
         /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
         topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
+        /** Where events Kafka rejects for good go (with error headers), like Kafka Connect's DLQ. */
+        dlqTopicTemplate: z.string().includes('{aggregateType}').default('outbox.dlq.{aggregateType}'),
         createTopics: bool.default(true),
         topicPartitions: positiveInt.default(6),
         /** -1 takes the broker's default. */
@@ -102,13 +104,23 @@ export const configSchema = z
       .prefault({}),
     publisher: z
       .object({
+        /** Shown as the owner of the partitions it works on; defaults to `<hostname>-<pid>`. */
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -')
+          .optional(),
         maxAttempts: positiveInt.default(8),
         retryInitialMs: positiveInt.default(200),
         retryMaxMs: positiveInt.default(10000),
         /** How often a halted partition tries again. */
         haltProbeIntervalMs: positiveInt.default(15000),
-        lockDurationMs: positiveInt.default(15000),
-        stalledIntervalMs: positiveInt.default(5000),
+        /**
+         * A dead publisher's job is taken over after about lockDurationMs + stalledIntervalMs
+         * (≤ 7.5 s by default). The lock is renewed every lockDurationMs / 2, so a shorter lock
+         * risks false stalls when a busy 2-core host delays a renewal.
+         */
+        lockDurationMs: positiveInt.default(5000),
+        stalledIntervalMs: positiveInt.default(2500),
       })
       .strict()
       .prefault({}),

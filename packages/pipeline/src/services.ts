@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Config } from '@outbox/config';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
@@ -43,6 +44,9 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
       aggregateType: config.outbox.aggregateType,
       logger,
+      reportStatus: async (status) => {
+        await redis.hset(names.captureStatus, { ...status, inFlight: JSON.stringify(status.inFlight) });
+      },
       ...config.capture,
     });
     await worker.start();
@@ -84,7 +88,9 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     const names = pipelineNames(config.redis.prefix, config.connector.name);
     const redis = createRedisClient(config.redis.url, { logger, connectionName: 'publisher' });
     releasers.add('redis', () => redis.quit());
+    const { name, ...publisher } = config.publisher;
     const worker = new PublisherWorker({
+      name: name ?? `${hostname()}-${process.pid}`,
       redis,
       names,
       prefix: config.redis.prefix,
@@ -93,7 +99,7 @@ export async function createPublisherService({ config, logger }: ServiceContext)
       ackStream: new AckStream(redis, names.acks, names.ackGroup),
       topicTemplate: config.kafka.topicTemplate,
       logger,
-      ...config.publisher,
+      ...publisher,
     });
     worker.start();
     releasers.add('publisher worker', () => worker.close());

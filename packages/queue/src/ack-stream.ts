@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis-client.ts';
 
 export interface AckEntry {
@@ -22,9 +23,14 @@ export class AckStream {
     this.#group = group;
   }
 
-  /** Called by a publisher once Kafka has accepted the events. */
-  async append(partition: number, outboxIds: readonly number[]): Promise<void> {
-    await this.#redis.xadd(this.#key, '*', 'p', String(partition), 'ids', outboxIds.join(','));
+  /**
+   * Called by a publisher once Kafka has accepted the events. `also` adds commands to the same
+   * MULTI (the publisher's counters), so they cost no extra round trip.
+   */
+  async append(partition: number, outboxIds: readonly number[], also?: (multi: ChainableCommander) => void): Promise<void> {
+    const multi = this.#redis.multi().xadd(this.#key, '*', 'p', String(partition), 'ids', outboxIds.join(','));
+    also?.(multi);
+    await multi.exec();
   }
 
   async ensureGroup(): Promise<void> {

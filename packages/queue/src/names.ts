@@ -7,14 +7,26 @@ export interface PipelineNames {
   acks: string;
   /** Consumer group of the capture worker on the ack stream. */
   ackGroup: string;
+  /** Redis hash: partition → why it is halted, written by the publisher that halted it. */
+  halted: string;
+  /** Redis hash: what the capture worker last saw (outbox depth, in-flight per partition). */
+  captureStatus: string;
+  /** Redis set of publisher names, each with a hash of counters at {@link publisher}. */
+  publishers: string;
+  publisher(name: string): string;
 }
 
 /** Every Redis name of one connector, in one place. */
 export function pipelineNames(prefix: string, connector: string): PipelineNames {
+  const base = `${prefix}:${connector}`;
   return {
     queue: (partition) => `${connector}-p${String(partition).padStart(3, '0')}`,
-    cursors: `${prefix}:${connector}:cursors`,
-    acks: `${prefix}:${connector}:acks`,
+    cursors: `${base}:cursors`,
+    acks: `${base}:acks`,
     ackGroup: 'capture',
+    halted: `${base}:halted`,
+    captureStatus: `${base}:capture`,
+    publishers: `${base}:publishers`,
+    publisher: (name) => `${base}:publisher:${name}`,
   };
 }

@@ -13,12 +13,17 @@ export type PartitionQueues = Queue<PublishJobData>[];
 export async function openPartitionQueues(
   redis: RedisClient,
   names: PipelineNames,
-  options: { prefix: string; partitions: number },
+  options: {
+    prefix: string;
+    partitions: number;
+    /** Re-apply the queues' settings; off for read-only users such as `outbox status`. @defaultValue true */
+    applySettings?: boolean;
+  },
 ): Promise<PartitionQueues> {
   const queues = Array.from(
     { length: options.partitions },
     (_, p) => new Queue<PublishJobData>(names.queue(p), { connection: redis, prefix: options.prefix }),
   );
-  await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
+  if (options.applySettings ?? true) await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
   return queues;
 }

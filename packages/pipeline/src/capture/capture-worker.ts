@@ -34,6 +34,17 @@ export interface CaptureWorkerOptions {
   ackBatchSize: number;
   /** The longest the worker sleeps without a change notification. */
   pollIntervalMs: number;
+  /** Publishes what `outbox status` shows; called at most once a second while anything changes. */
+  reportStatus?: (status: CaptureStatus) => Promise<void>;
+}
+
+/** What the capture worker last saw, for operators. */
+export interface CaptureStatus {
+  depth: number;
+  oldestOccurredAt: string;
+  /** Events enqueued but not yet acknowledged, per partition. */
+  inFlight: number[];
+  updatedAt: string;
 }
 
 /**
@@ -51,6 +62,7 @@ export class CaptureWorker {
   #watcher: FSWatcher | undefined;
   #enqueued = 0;
   #acknowledged = 0;
+  #lastReport = 0;
 
   constructor(options: CaptureWorkerOptions) {
     this.#o = options;
@@ -134,6 +146,7 @@ export class CaptureWorker {
       try {
         const progressed = await once();
         failures = 0;
+        await this.#report(progressed);
         if (!progressed && name === 'capture') await this.#wake.wait(this.#o.pollIntervalMs);
       } catch (error) {
         failures += 1;
@@ -142,6 +155,20 @@ export class CaptureWorker {
         await sleep(delayMs);
       }
     }
+  }
+
+  /** Once a second while anything changes, every 5 s when idle, so status never goes stale. */
+  async #report(changed: boolean): Promise<void> {
+    const now = Date.now();
+    if (!this.#o.reportStatus || now - this.#lastReport < (changed ? 1000 : 5000)) return;
+    this.#lastReport = now;
+    const stats = this.#o.store.stats();
+    await this.#o.reportStatus({
+      depth: stats.depth,
+      oldestOccurredAt: stats.oldestOccurredAt ?? '',
+      inFlight: this.#inFlight.map((s) => s.size),
+      updatedAt: new Date(now).toISOString(),
+    });
   }
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */

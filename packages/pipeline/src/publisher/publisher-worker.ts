@@ -5,6 +5,8 @@ import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
 
 export interface PublisherWorkerOptions {
+  /** Shown as the owner of the partitions it works on (BullMQ's `processedBy`). */
+  name: string;
   /** BullMQ duplicates it for each worker's blocking connection. */
   redis: RedisClient;
   names: PipelineNames;
@@ -64,6 +66,7 @@ export class PublisherWorker {
         this.#o.names.queue(partition),
         (job) => this.#process(worker, job),
         {
+          name: this.#o.name,
           connection: this.#o.redis,
           prefix: this.#o.prefix,
           concurrency: 1,
@@ -94,14 +97,30 @@ export class PublisherWorker {
       const topic = topicFor(this.#o.topicTemplate, aggregateType);
       const messages = events.map((event) => toKafkaMessage(event, aggregateType));
       await this.#sendWithRetry(partition, log, () => this.#o.producer.send(topic, messages));
+      const stats = this.#o.names.publisher(this.#o.name);
       await this.#o.ackStream.append(
         partition,
         events.map((event) => event.id),
+        (multi) =>
+          multi
+            .hincrby(stats, 'jobs', 1)
+            .hincrby(stats, 'events', events.length)
+            .hset(stats, 'lastSeen', Date.now())
+            .expire(stats, 86_400)
+            .sadd(this.#o.names.publishers, this.#o.name),
       );
       this.#published += events.length;
-      if (this.#halted.delete(partition)) log.info('partition resumed: the broker accepts events again');
+      if (this.#halted.delete(partition)) {
+        await this.#o.redis.hdel(this.#o.names.halted, String(partition));
+        log.info('partition resumed: the broker accepts events again');
+      }
     } catch (error) {
       if (!(error instanceof GiveBack)) this.#halt(partition, log, `unexpected error: ${(error as Error).message}`, error);
+      const reason = this.#halted.get(partition);
+      if (reason !== undefined && !this.#closing.signal.aborted) {
+        const state = { reason, publisher: this.#o.name, since: new Date().toISOString() };
+        await this.#o.redis.hset(this.#o.names.halted, String(partition), JSON.stringify(state)).catch(() => undefined);
+      }
       const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
       if (delay > 0) await worker.rateLimit(delay);
       throw Worker.RateLimitError();

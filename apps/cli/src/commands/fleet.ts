@@ -1,0 +1,85 @@
+import { createKafka, topicFor } from '@outbox/kafka';
+import { formatStatus, readPipelineStatus } from '@outbox/pipeline';
+import { createRedisClient, openPartitionQueues, pipelineNames } from '@outbox/queue';
+import { runTask } from '@outbox/runtime';
+import { formatReport, readIdsFile, readTopicsToEnd, type TopicRecord, type VerifiedEvent, verifyEvents } from '@outbox/verifier';
+import type { Command } from 'commander';
+import { infraDefaults } from '../infra-defaults.ts';
+import type { Env } from '../program.ts';
+
+const quiet = { 'log.level': 'warn' };
+
+/** Commands that look at a running pipeline: `status` and `verify`. */
+export function registerFleetCommands(program: Command, env: Env): void {
+  program
+    .command('status')
+    .description('the outbox, every partition with its owner and backlog, and the publishers')
+    .option('--json', 'print JSON for scripts')
+    .action((options: { json?: boolean }) =>
+      runTask({
+        name: 'status',
+        env,
+        overrides: { ...quiet, ...infraDefaults(env) },
+        run: async ({ config, logger }) => {
+          const names = pipelineNames(config.redis.prefix, config.connector.name);
+          const redis = createRedisClient(config.redis.url, { logger, connectionName: 'status' });
+          const queues = await openPartitionQueues(redis, names, {
+            prefix: config.redis.prefix,
+            partitions: config.pipeline.partitions,
+            applySettings: false,
+          });
+          const status = await readPipelineStatus(redis, names, queues);
+          await Promise.all(queues.map((q) => q.close()));
+          await redis.quit();
+          process.stdout.write(
+            `${options.json ? JSON.stringify(status, null, 2) : formatStatus(config.connector.name, status)}\n`,
+          );
+          return 0;
+        },
+      }),
+    );
+
+  program
+    .command('verify')
+    .description('audit the topics: lost, duplicated and out-of-order events per aggregate')
+    .option('--ids-file <file>', 'committed outbox ids, one per line (as `load --ids-file` writes them), to find lost events')
+    .option('--topic <topic...>', "topics to read (default: the connector's topic)")
+    .option('--json', 'print JSON for scripts')
+    .action((options: { idsFile?: string; topic?: string[]; json?: boolean }) =>
+      runTask({
+        name: 'verify',
+        env,
+        overrides: { ...quiet, ...infraDefaults(env) },
+        run: async ({ config, logger }) => {
+          const committedIds = options.idsFile ? readIdsFile(options.idsFile) : undefined;
+          const kafka = createKafka(config.kafka, logger);
+          const type = config.outbox.aggregateType;
+          const topics = options.topic ?? [topicFor(config.kafka.topicTemplate, type)];
+          const progress = (n: number) => process.stderr.isTTY && process.stderr.write(`\rread ${n} records`);
+          const events = toVerified(await readTopicsToEnd(kafka, topics, { onProgress: progress }));
+          const deadLetters = toVerified(await readTopicsToEnd(kafka, [topicFor(config.kafka.dlqTopicTemplate, type)]));
+          if (process.stderr.isTTY) process.stderr.write('\n');
+          const report = verifyEvents({ events, deadLetters, committedIds });
+          process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+          return report.lost.length > 0 || report.outOfOrder > 0 ? 1 : 0;
+        },
+      }),
+    );
+}
+
+/** Records without the contract's headers are not ours and are left out. */
+function toVerified(records: TopicRecord[]): VerifiedEvent[] {
+  return records.flatMap((r) =>
+    r.headers.id && r.headers.outboxId
+      ? [
+          {
+            partition: r.partition,
+            offset: r.offset,
+            eventId: r.headers.id,
+            aggregateId: r.headers.aggregateId ?? r.key,
+            outboxId: Number(r.headers.outboxId),
+          },
+        ]
+      : [],
+  );
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+
+export interface TopicRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  /** Broker or producer timestamp, in ms. */
+  timestamp: number;
+}
+
+/**
+ * Reads topics from the beginning to their end offsets as they are when called, and returns
+ * every record. It ends when it has reached those offsets — not after a quiet period — so a
+ * verification never mistakes a slow consumer for a lost event. Missing topics read as empty.
+ */
+export async function readTopicsToEnd(
+  kafka: Kafka,
+  topics: readonly string[],
+  options: { timeoutMs?: number; onProgress?: (records: number) => void } = {},
+): Promise<TopicRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const remaining = new Map<string, bigint>();
+  const existing = new Set(await admin.listTopics());
+  const present = topics.filter((t) => existing.has(t));
+  try {
+    for (const topic of present) {
+      for (const o of await admin.fetchTopicOffsets(topic)) {
+        if (o.high !== o.low) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const records: TopicRecord[] = [];
+  if (remaining.size === 0) return records;
+
+  // A throwaway group: the reader must start at the beginning and must not move anyone's offsets.
+  const consumer = kafka.consumer({ groupId: `outbox-verify-${randomBytes(6).toString('hex')}`, maxBytes: 16 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: present.filter((t) => [...remaining.keys()].some((k) => k.startsWith(`${t}/`))),
+    fromBeginning: true,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${present.join(', ')} timed out after ${records.length} records`)),
+        options.timeoutMs ?? 120_000,
+      );
+      void consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            const key = `${batch.topic}/${batch.partition}`;
+            const high = remaining.get(key);
+            for (const message of batch.messages) {
+              if (high === undefined || BigInt(message.offset) >= high) break;
+              const headers: Record<string, string> = {};
+              for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = value?.toString() ?? '';
+              records.push({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: message.offset,
+                key: message.key?.toString() ?? '',
+                value: message.value?.toString() ?? '',
+                headers,
+                timestamp: Number(message.timestamp),
+              });
+            }
+            options.onProgress?.(records.length);
+            if (high !== undefined && BigInt(batch.lastOffset()) + 1n >= high) remaining.delete(key);
+            if (remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}

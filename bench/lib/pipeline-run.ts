@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { projectRoot } from '@outbox/infra';
+import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { UserService, migrateUsers } from '@outbox/writer';
+
+/** Runs an app as a child process, its output discarded unless it fails. */
+export function startApp(app: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [join(projectRoot, 'apps', app, 'src', 'main.ts')], {
+    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+export async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Fills the outbox with `events` events over `aggregates` users, before any worker runs. */
+export function fillOutbox(dbPath: string, events: number, aggregates: number): void {
+  const db = openDatabase(dbPath, { synchronous: 'NORMAL' });
+  migrateUsers(db);
+  migrateOutbox(db, 'users_outbox');
+  const users = new UserService(db, 'users_outbox');
+  // 1,000 events per transaction (the service's own transactions nest as savepoints): filling is
+  // not what is measured.
+  const fill = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      if (i < aggregates) users.create(`user-${i}`);
+      else users.rename(1 + (i % aggregates), `user-${i}`);
+    }
+  });
+  for (let from = 0; from < events; from += 1000) fill(from, Math.min(events, from + 1000));
+  db.close();
+}
+
+export function outboxDepth(dbPath: string): number {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return createOutboxStore(db, 'users_outbox').stats().depth;
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls until the outbox is empty; returns the seconds it took. */
+export async function waitForEmptyOutbox(dbPath: string, startedAt: number, timeoutMs = 600_000): Promise<number> {
+  while (outboxDepth(dbPath) > 0) {
+    if (performance.now() - startedAt > timeoutMs) throw new Error('the outbox did not drain in time');
+    await sleep(50);
+  }
+  return (performance.now() - startedAt) / 1000;
+}

@@ -6,13 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { startBenchInfra } from './lib/bench-infra.ts';
-import { cpuMeter } from './lib/proc-stats.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from './lib/pipeline-run.ts';
+import { cpuMeter } from './lib/proc-stats.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '50000' }, publishers: { type: 'string', default: '1,2,4' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '50000' }, publishers: { type: 'string', default: '1,2,4' } },
+});
 const events = Number(values.events);
 const counts = values.publishers.split(',').map(Number);
 
@@ -30,7 +32,9 @@ try {
     };
     process.stderr.write(`${publishers} publisher(s): filling the outbox with ${events} events… `);
     fillOutbox(env.OUTBOX_SQLITE_PATH, events, 1000);
-    const pubs = Array.from({ length: publishers }, (_, i) => startApp('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: `p${i}` }));
+    const pubs = Array.from({ length: publishers }, (_, i) =>
+      startApp('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: `p${i}` }),
+    );
     await sleep(3000); // publishers connected and waiting
     const startedAt = performance.now();
     const capture = startApp('capture-worker', env);
@@ -46,7 +50,9 @@ try {
       .filter(([name]) => name.startsWith('publisher'))
       .map(([, v]) => `${v}%`)
       .join(' / ');
-    rows.push(`| ${publishers} | ${seconds.toFixed(2)} | ${rate} | ${cpu.capture}% | ${publisherCpu} | ${cpu.redis}% | ${cpu.kafka}% |`);
+    rows.push(
+      `| ${publishers} | ${seconds.toFixed(2)} | ${rate} | ${cpu.capture}% | ${publisherCpu} | ${cpu.redis}% | ${cpu.kafka}% |`,
+    );
     await Promise.all([...pubs, capture].map(stopApp));
   }
 } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
 import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
-import { UserService, migrateUsers } from '@outbox/writer';
+import { migrateUsers, UserService } from '@outbox/writer';
 
 /** Runs an app as a child process, its output discarded unless it fails. */
 export function startApp(app: string, env: Record<string, string>): ChildProcess {

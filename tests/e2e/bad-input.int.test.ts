@@ -92,3 +92,21 @@ describe('bad configuration and unreachable dependencies', () => {
     );
   });
 });
+
+describe('changing the partition count', () => {
+  it('is refused while events are in flight, with a message saying what to do', async () => {
+    const { env, config } = testEnvironment({ OUTBOX_PARTITIONS: '4' });
+    const load = start('cli', env, ['load', '--events', '50', '--aggregates', '10']);
+    expect(await load.exited).toBe(0);
+    // No publisher runs: the 50 events stay in flight.
+    const first = start('capture-worker', env);
+    await waitFor('the events to be enqueued', () => first.output().includes('capture worker started'));
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = start('capture-worker', { ...env, OUTBOX_PARTITIONS: '8' });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain('the pipeline ran with 4 partitions and 50 events are still in the outbox');
+    expect(second.output()).toContain(`Drain the outbox with 4 partitions first, then restart with 8.`);
+    expect(existsSync(config.sqlite.path)).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -138,6 +138,19 @@ describe('per-aggregate order with many publisher processes', () => {
       for (const name of slots) {
         expect(fleet.publishers.find((p) => p.name === name)?.jobs ?? 0, name).toBeGreaterThan(0);
       }
+
+      // The same audit through the CLI, as a user runs it: passes, then fails on an id never delivered.
+      const verify = start('cli', env, ['verify', '--ids-file', idsFile]);
+      expect(await verify.exited).toBe(0);
+      expect(verify.output()).toContain(`unique events:    20000 over 500 aggregates`);
+      expect(verify.output()).toContain(
+        `duplicates:       ${report.duplicates}\nout of order:     0\ndead-lettered:    0\nlost:             0`,
+      );
+      expect(verify.output()).toContain('OK: nothing lost, nothing out of order');
+      appendFileSync(idsFile, '999999\n');
+      const failing = start('cli', env, ['verify', '--ids-file', idsFile, '--json']);
+      expect(await failing.exited).toBe(1);
+      expect(JSON.parse(failing.output())).toMatchObject({ lost: [999999], outOfOrder: 0, uniqueEvents: 20_000 });
     } finally {
       await writer.close();
     }

@@ -101,7 +101,7 @@ export async function createPublisherService({ config, logger }: ServiceContext)
       logger,
       ...publisher,
     });
-    worker.start();
+    await worker.start();
     releasers.add('publisher worker', () => worker.close());
     return { worker, close: () => releasers.releaseAll() };
   } catch (error) {

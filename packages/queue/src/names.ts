@@ -11,6 +11,8 @@ export interface PipelineNames {
   halted: string;
   /** Redis hash: what the capture worker last saw (outbox depth, in-flight per partition). */
   captureStatus: string;
+  /** Redis sorted set: live publishers scored by their last heartbeat. */
+  members: string;
   /** Redis set of publisher names, each with a hash of counters at {@link publisher}. */
   publishers: string;
   publisher(name: string): string;
@@ -26,6 +28,7 @@ export function pipelineNames(prefix: string, connector: string): PipelineNames 
     ackGroup: 'capture',
     halted: `${base}:halted`,
     captureStatus: `${base}:capture`,
+    members: `${base}:members`,
     publishers: `${base}:publishers`,
     publisher: (name) => `${base}:publisher:${name}`,
   };

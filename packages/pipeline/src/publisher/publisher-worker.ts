@@ -3,6 +3,8 @@ import type { Logger } from '@outbox/logger';
 import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
+import { PublisherMembership } from './membership.ts';
+import { assignPartitions } from './partition-assignment.ts';
 
 export interface PublisherWorkerOptions {
   /** Shown as the owner of the partitions it works on (BullMQ's `processedBy`). */
@@ -26,12 +28,20 @@ export interface PublisherWorkerOptions {
   stalledIntervalMs: number;
 }
 
+/**
+ * How often a publisher says it is alive and re-reads who else is; one silent for three beats is
+ * presumed dead and its partitions move — sooner than its job locks expire, so the takeover time
+ * is set by the locks (about lockDurationMs + stalledIntervalMs).
+ */
+const heartbeatMs = 1000;
+
 /** Thrown inside a job to give it back to its queue without failing it. */
 class GiveBack extends Error {}
 
 /**
- * Takes jobs from every partition queue (one at a time per partition across all publishers, by
- * the queues' global concurrency), sends their events to Kafka, and acknowledges them.
+ * Works on the partitions assigned to this publisher (rendezvous hashing over the live
+ * publishers, so work spreads over all of them), one job at a time per partition — across all
+ * publishers, by the queues' global concurrency — sends their events to Kafka, and acknowledges them.
  *
  * Retries happen inside the job, so a failing job keeps its place at the head of its partition:
  * BullMQ's own retries would let the next job overtake it. When the attempts run out the
@@ -41,14 +51,24 @@ class GiveBack extends Error {}
 export class PublisherWorker {
   readonly #o: PublisherWorkerOptions;
   readonly #log: Logger;
-  readonly #workers: Worker<PublishJobData>[] = [];
+  readonly #workers = new Map<number, Worker<PublishJobData>>();
+  readonly #membership: PublisherMembership;
+  #members: string[] = [];
+  #heartbeat: NodeJS.Timeout | undefined;
+  #rebalancing: Promise<void> = Promise.resolve();
   readonly #halted = new Map<number, string>();
   readonly #closing = new AbortController();
   #published = 0;
 
   constructor(options: PublisherWorkerOptions) {
     this.#o = options;
-    this.#log = options.logger.child({ component: 'publisher' });
+    this.#log = options.logger.child({ component: 'publisher', publisher: options.name });
+    this.#membership = new PublisherMembership({
+      redis: options.redis,
+      key: options.names.members,
+      name: options.name,
+      ttlMs: heartbeatMs * 3,
+    });
   }
 
   get published(): number {
@@ -60,35 +80,75 @@ export class PublisherWorker {
     return this.#halted;
   }
 
-  start(): void {
-    for (let partition = 0; partition < this.#o.partitions; partition++) {
-      const worker: Worker<PublishJobData> = new Worker<PublishJobData>(
-        this.#o.names.queue(partition),
-        (job) => this.#process(worker, job),
-        {
-          name: this.#o.name,
-          connection: this.#o.redis,
-          prefix: this.#o.prefix,
-          concurrency: 1,
-          lockDuration: this.#o.lockDurationMs,
-          stalledInterval: this.#o.stalledIntervalMs,
-          // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
-          maxStalledCount: Number.MAX_SAFE_INTEGER,
-        },
-      );
-      worker.on('error', (error) => this.#log.error({ err: error, partition }, 'BullMQ worker error'));
-      worker.on('stalled', (jobId) => this.#log.warn({ partition, jobId }, 'job stalled; another publisher takes it over'));
-      this.#workers.push(worker);
-    }
-    this.#log.info({ partitions: this.#o.partitions }, 'publisher worker started');
+  /** Joins the publishers and starts working on the partitions assigned to this one. */
+  async start(): Promise<void> {
+    await this.#rebalance();
+    this.#heartbeat = setInterval(() => void this.#rebalance(), heartbeatMs);
+    this.#log.info({ owned: [...this.#workers.keys()] }, 'publisher worker started');
   }
 
-  /** Stops taking jobs and waits for the ones in progress (a retrying job is given back). */
+  /** Leaves the publishers, stops taking jobs, and waits for the ones in progress (a retrying job is given back). */
   readonly close = onceAsync(async () => {
     this.#closing.abort();
-    await Promise.all(this.#workers.map((worker) => worker.close()));
+    clearInterval(this.#heartbeat);
+    await this.#rebalancing;
+    await this.#membership.leave().catch((error: unknown) => this.#log.warn({ err: error }, 'could not leave the membership'));
+    await Promise.all([...this.#workers.values()].map((worker) => worker.close()));
+    this.#workers.clear();
     this.#log.info({ published: this.#published }, 'publisher worker stopped');
   });
+
+  /**
+   * Heartbeat, then open workers for partitions this publisher now owns and close the ones it
+   * lost. Closing lets a job in progress finish; the new owner's worker takes the next one, and the
+   * queue's global concurrency keeps the two from ever running a partition's jobs at once.
+   */
+  #rebalance(): Promise<void> {
+    this.#rebalancing = this.#rebalancing.then(async () => {
+      if (this.#closing.signal.aborted) return;
+      try {
+        const members = await this.#membership.heartbeat();
+        const owned = new Set(assignPartitions(this.#o.partitions, members, this.#o.name));
+        for (const [partition, worker] of this.#workers) {
+          if (owned.has(partition)) continue;
+          this.#workers.delete(partition);
+          void worker.close().catch((error: unknown) => this.#log.error({ err: error, partition }, 'closing a worker failed'));
+        }
+        for (const partition of owned)
+          if (!this.#workers.has(partition)) this.#workers.set(partition, this.#openWorker(partition));
+        if (members.join() !== this.#members.join()) {
+          this.#log.info({ members, owned: [...owned] }, 'publishers changed; partitions reassigned');
+          this.#members = members;
+        }
+      } catch (error) {
+        this.#log.warn({ err: error }, 'publisher heartbeat failed; keeping the current partitions');
+      }
+    });
+    return this.#rebalancing;
+  }
+
+  #openWorker(partition: number): Worker<PublishJobData> {
+    const worker: Worker<PublishJobData> = new Worker<PublishJobData>(
+      this.#o.names.queue(partition),
+      (job) => this.#process(worker, job),
+      {
+        name: this.#o.name,
+        connection: this.#o.redis,
+        prefix: this.#o.prefix,
+        concurrency: 1,
+        lockDuration: this.#o.lockDurationMs,
+        stalledInterval: this.#o.stalledIntervalMs,
+        // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
+        maxStalledCount: Number.MAX_SAFE_INTEGER,
+        // Seconds a worker blocks waiting for a job; short, so a newly assigned partition with a
+        // backlog is picked up within a second.
+        drainDelay: 1,
+      },
+    );
+    worker.on('error', (error) => this.#log.error({ err: error, partition }, 'BullMQ worker error'));
+    worker.on('stalled', (jobId) => this.#log.warn({ partition, jobId }, 'job stalled; another publisher takes it over'));
+    return worker;
+  }
 
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
     const { partition, aggregateType, events } = job.data;

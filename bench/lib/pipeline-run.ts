@@ -21,21 +21,25 @@ export async function stopApp(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Fills the outbox with `events` events over `aggregates` users, before any worker runs. */
-export function fillOutbox(dbPath: string, events: number, aggregates: number): void {
+/**
+ * Fills the outbox with `events` events over `aggregates` users: in transactions of 1,000 events
+ * (filling is not what is measured), or in one transaction, so that they all appear at once.
+ */
+export function fillOutbox(dbPath: string, events: number, aggregates: number, options: { oneTransaction?: boolean } = {}): void {
   const db = openDatabase(dbPath, { synchronous: 'NORMAL' });
   migrateUsers(db);
   migrateOutbox(db, 'users_outbox');
   const users = new UserService(db, 'users_outbox');
-  // 1,000 events per transaction (the service's own transactions nest as savepoints): filling is
-  // not what is measured.
+  const existing = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  // The service's own transactions nest inside these as savepoints.
   const fill = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      if (i < aggregates) users.create(`user-${i}`);
+      if (i < aggregates && existing === 0) users.create(`user-${i}`);
       else users.rename(1 + (i % aggregates), `user-${i}`);
     }
   });
-  for (let from = 0; from < events; from += 1000) fill(from, Math.min(events, from + 1000));
+  const step = options.oneTransaction ? events : 1000;
+  for (let from = 0; from < events; from += step) fill(from, Math.min(events, from + step));
   db.close();
 }
 

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import type { BenchInfra } from './bench-infra.ts';
+
+/** What every stage gets: the infrastructure, a Kafka client, sizes, and a progress line. */
+export interface BenchContext {
+  infra: BenchInfra;
+  kafka: Kafka;
+  quick: boolean;
+  progress: (line: string) => void;
+}
+
+export function createKafkaClient(infra: BenchInfra): Kafka {
+  return new Kafka({ brokers: infra.broker.brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+}
+
+/** A fresh connector: own database file, queues and topic, so runs never see each other's events. */
+export function freshPipeline(context: BenchContext, name: string) {
+  const id = `${name}-${randomBytes(3).toString('hex')}`;
+  const topic = `bench.${id}.users`;
+  const env: Record<string, string> = {
+    OUTBOX_SQLITE_PATH: join(context.infra.dir, `${id}.sqlite`),
+    OUTBOX_CONNECTOR_NAME: id,
+    OUTBOX_TOPIC_TEMPLATE: `bench.${id}.{aggregateType}`,
+    KAFKA_BROKERS: context.infra.broker.brokers.join(','),
+    REDIS_URL: context.infra.redis.url,
+  };
+  return { id, topic, env, dbPath: env.OUTBOX_SQLITE_PATH ?? '' };
+}
+
+/** Benchmark topics stamp records with the broker's append time, the end point of latency. */
+export async function createBenchTopic(kafka: Kafka, topic: string, partitions = 6): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records in a topic now: the sum of its partitions' end offsets. */
+export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}

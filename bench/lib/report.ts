@@ -1,0 +1,104 @@
+import type { BenchResults } from '../run.ts';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The results as Markdown: the figures, then each target with whether it was reached. */
+export function markdownReport(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(
+    `Run ${r.date} on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB; Node ${r.versions.node}, Kafka ${r.versions.kafka}, Redis ${r.versions.redis}${r.quick ? ' (--quick: small sizes)' : ''}.`,
+  );
+  lines.push('');
+  lines.push('| measure | result |');
+  lines.push('| --- | --- |');
+  if (r.kafkaCeiling)
+    lines.push(
+      `| Kafka's producer-perf-test (${r.kafkaCeiling.recordBytes} B records, acks=all) | ${fmt(r.kafkaCeiling.eventsPerSecond)} events/s |`,
+    );
+  if (r.kafkajsCeiling) {
+    lines.push(`| kafkajs sendBatch loop, the publisher's settings | ${fmt(r.kafkajsCeiling.publisherSettings)} events/s |`);
+    lines.push(`| kafkajs sendBatch loop, best settings | ${fmt(r.kafkajsCeiling.bestSettings)} events/s |`);
+  }
+  if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
+  if (r.drain) {
+    const runs = r.drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
+    const bad = r.drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
+    lines.push(
+      `| drain of ${fmt(r.drain.events)} events, median of ${r.drain.runs.length} (${runs}) | ${fmt(r.drain.medianEventsPerSecond)} events/s; verifier: ${bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`} |`,
+    );
+  }
+  if (r.steady) {
+    const s = r.steady;
+    lines.push(
+      `| steady ${s.targetRate}/s for ${s.seconds} s (achieved ${s.achievedRate}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms |`,
+    );
+    lines.push(
+      `| CPU under steady load (% of one core) | capture ${s.cpu.capture}%, publisher ${s.cpu.publisher}%, Redis ${s.cpu.redis}% |`,
+    );
+    lines.push(`| CPU idle | capture ${s.idleCpu.capture}%, publisher ${s.idleCpu.publisher}%, Redis ${s.idleCpu.redis}% |`);
+  }
+  for (const row of r.scale ?? []) {
+    const cpus = Object.entries(row.cpu)
+      .filter(([k]) => k.startsWith('publisher'))
+      .map(([, v]) => `${v}%`)
+      .join(' / ');
+    lines.push(
+      `| scale: ${row.publishers} publisher(s) | ${fmt(row.eventsPerSecond)} events/s; CPU capture ${row.cpu.capture}%, publishers ${cpus} |`,
+    );
+  }
+  if (r.memory)
+    lines.push(
+      `| peak RSS during a ${fmt(r.memory.events)}-event drain | capture ${r.memory.peakRssMb.capture} MB, publisher ${r.memory.peakRssMb.publisher} MB |`,
+    );
+  lines.push('');
+  lines.push('| target | result | reached |');
+  lines.push('| --- | --- | --- |');
+  for (const t of r.targets) lines.push(`| ${t.name} | ${t.result} | ${t.reached ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
+}
+
+/** A bar chart of throughput and one of latency percentiles, as one SVG. */
+export function svgChart(r: BenchResults): string {
+  const bars: [string, number][] = [];
+  if (r.kafkaCeiling) bars.push(['Kafka perf-test', r.kafkaCeiling.eventsPerSecond]);
+  if (r.kafkajsCeiling)
+    bars.push(
+      ['kafkajs, best', r.kafkajsCeiling.bestSettings],
+      ['kafkajs, publisher settings', r.kafkajsCeiling.publisherSettings],
+    );
+  if (r.drain) bars.push(['pipeline drain', r.drain.medianEventsPerSecond]);
+  for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);
+  if (r.naive) bars.push(['naive relay', r.naive.eventsPerSecond]);
+  const latency: [string, number][] = r.steady
+    ? [
+        ['p50', r.steady.latencyMs.p50],
+        ['p95', r.steady.latencyMs.p95],
+        ['p99', r.steady.latencyMs.p99],
+        ['max', r.steady.latencyMs.max],
+      ]
+    : [];
+  const width = 760;
+  const rowH = 26;
+  const labelW = 220;
+  const barW = width - labelW - 120;
+  const maxT = Math.max(1, ...bars.map(([, v]) => v));
+  const maxL = Math.max(1, ...latency.map(([, v]) => v));
+  const top2 = 60 + bars.length * rowH + 50;
+  const height = top2 + latency.length * rowH + 30;
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const row = (y: number, label: string, value: number, max: number, unit: string, colour: string) =>
+    `<text x="${labelW - 8}" y="${y + 17}" text-anchor="end">${esc(label)}</text>` +
+    `<rect x="${labelW}" y="${y + 4}" width="${Math.max(1, (value / max) * barW).toFixed(1)}" height="${rowH - 8}" fill="${colour}"/>` +
+    `<text x="${labelW + (value / max) * barW + 6}" y="${y + 17}">${fmt(value)} ${unit}</text>`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="24" font-size="16" font-weight="bold">Throughput (events/s, acks=all) — ${esc(r.date)}</text>`,
+    ...bars.map(([label, v], i) =>
+      row(40 + i * rowH, label, v, maxT, '/s', label.startsWith('pipeline') || label.startsWith('drain') ? '#2b7bb9' : '#9aa5b1'),
+    ),
+    `<text x="10" y="${top2 - 16}" font-size="16" font-weight="bold">Commit→Kafka latency at ${r.steady?.targetRate ?? 0} events/s (ms)</text>`,
+    ...latency.map(([label, v], i) => row(top2 + i * rowH, label, v, maxL, 'ms', '#d9822b')),
+    '</svg>',
+  ].join('\n');
+}

@@ -1,0 +1,104 @@
+/**
+ * The benchmark suite, in one run on one machine, against a broker and redis-server of its own:
+ * Kafka's and kafkajs' ceilings, the naive relay, drain, steady-state latency and CPU, scale-out
+ * and memory. Writes bench/results/<date>.json, .md and .svg.
+ *
+ *   . scripts/env.sh && pnpm bench [--quick]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { kafkaVersion, projectRoot } from '@outbox/infra';
+import { type BenchContext, createKafkaClient } from './lib/bench-context.ts';
+import { startBenchInfra } from './lib/bench-infra.ts';
+import { markdownReport, svgChart } from './lib/report.ts';
+import { averagePayloadBytes, sampleEvents } from './lib/sample-events.ts';
+import { type DrainResult, drain } from './stages/drain.ts';
+import { type KafkaCeiling, kafkaCeiling } from './stages/kafka-ceiling.ts';
+import { type KafkajsCeiling, kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
+import { type MemoryResult, memory } from './stages/memory.ts';
+import { type NaiveRelay, naiveRelay } from './stages/naive-relay.ts';
+import { type ScaleRow, scale } from './stages/scale.ts';
+import { type SteadyResult, steady } from './stages/steady.ts';
+
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; memoryGb: number };
+  versions: { node: string; kafka: string; redis: string };
+  kafkaCeiling?: KafkaCeiling;
+  kafkajsCeiling?: KafkajsCeiling;
+  naive?: NaiveRelay;
+  drain?: DrainResult;
+  steady?: SteadyResult;
+  scale?: ScaleRow[];
+  memory?: MemoryResult;
+  targets: { name: string; result: string; reached: boolean }[];
+}
+
+const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'steady', 'scale', 'memory'] as const;
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+const only = new Set(values.only ? values.only.split(',') : stages);
+const started = performance.now();
+const progress = (line: string) =>
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+const infra = await startBenchInfra();
+const context: BenchContext = { infra, kafka: createKafkaClient(infra), quick: values.quick, progress };
+const redisVersion = /v=([\d.]+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? '?';
+const results: BenchResults = {
+  date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+  quick: values.quick,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30) },
+  versions: { node: process.versions.node, kafka: kafkaVersion, redis: redisVersion },
+  targets: [],
+};
+try {
+  if (only.has('kafka')) results.kafkaCeiling = await kafkaCeiling(context, averagePayloadBytes(sampleEvents(1000)));
+  if (only.has('kafkajs')) results.kafkajsCeiling = await kafkajsCeiling(context);
+  if (only.has('naive')) results.naive = await naiveRelay(context);
+  if (only.has('drain')) results.drain = await drain(context);
+  if (only.has('steady')) results.steady = await steady(context);
+  if (only.has('scale')) results.scale = await scale(context);
+  if (only.has('memory')) results.memory = await memory(context);
+} finally {
+  await infra.stop();
+}
+
+const { drain: d, kafkajsCeiling: k, naive: n, steady: s, memory: m } = results;
+const target = (name: string, result: string, reached: boolean) => results.targets.push({ name, result, reached });
+if (d && k) {
+  const ratio = d.medianEventsPerSecond / k.publisherSettings;
+  target('drain ≥ 70% of the kafkajs ceiling (publisher settings)', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7);
+}
+if (d && n) {
+  const ratio = d.medianEventsPerSecond / Math.max(1, n.eventsPerSecond);
+  target('drain ≥ 25× the naive relay', `${ratio.toFixed(1)}×`, ratio >= 25);
+}
+if (s) {
+  target('steady p50 ≤ 10 ms', `${s.latencyMs.p50} ms`, s.latencyMs.p50 <= 10);
+  target('steady p99 ≤ 50 ms', `${s.latencyMs.p99} ms`, s.latencyMs.p99 <= 50);
+  const idle = (s.idleCpu.capture ?? 0) + (s.idleCpu.publisher ?? 0);
+  target('idle CPU of capture + publisher ≤ 2% of one core', `${idle.toFixed(1)}%`, idle <= 2);
+}
+if (m) {
+  const peak = Math.max(m.peakRssMb.capture, m.peakRssMb.publisher);
+  target(
+    'peak RSS ≤ 200 MB per process',
+    `capture ${m.peakRssMb.capture} MB, publisher ${m.peakRssMb.publisher} MB`,
+    peak <= 200,
+  );
+}
+
+const dir = join(projectRoot, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const stem = join(dir, `${new Date().toISOString().slice(0, 10)}${values.quick ? '-quick' : ''}`);
+const markdown = markdownReport(results);
+writeFileSync(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${stem}.md`, `${markdown}\n`);
+writeFileSync(`${stem}.svg`, `${svgChart(results)}\n`);
+console.log(`\n${markdown}\n\nwritten: ${stem}.json, .md, .svg (in ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -1,0 +1,84 @@
+import { estimateMessageBytes } from '@outbox/kafka';
+import { CompressionTypes, type Message, Partitioners } from 'kafkajs';
+import { type BenchContext, createBenchTopic } from '../lib/bench-context.ts';
+import { sampleMessages } from '../lib/sample-events.ts';
+
+export interface KafkajsCeiling {
+  records: number;
+  /** The publisher's settings: idempotent, one request in flight, no compression, 512 KiB sends, one send at a time. */
+  publisherSettings: number;
+  /** The best this machine gave: not idempotent, 5 in flight, 1 MiB sends, 4 sends at a time. */
+  bestSettings: number;
+}
+
+function chunks(messages: Message[], maxBytes: number): Message[][] {
+  const out: Message[][] = [];
+  let chunk: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = estimateMessageBytes(m);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      out.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length) out.push(chunk);
+  return out;
+}
+
+async function run(
+  context: BenchContext,
+  messages: Message[],
+  options: { idempotent: boolean; maxInFlightRequests: number; batchBytes: number; concurrency: number },
+): Promise<number> {
+  const topic = `bench.kafkajs.${Date.now()}.${options.concurrency}`;
+  await createBenchTopic(context.kafka, topic);
+  const producer = context.kafka.producer({
+    idempotent: options.idempotent,
+    maxInFlightRequests: options.maxInFlightRequests,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const batches = chunks(messages, options.batchBytes);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      for (let i = next++; i < batches.length; i = next++) {
+        await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: [{ topic, messages: batches[i] ?? [] }],
+        });
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return Math.round(messages.length / seconds);
+}
+
+/** A raw kafkajs sendBatch loop in one Node process: the ceiling for a Node publisher. */
+export async function kafkajsCeiling(context: BenchContext): Promise<KafkajsCeiling> {
+  const records = context.quick ? 50_000 : 300_000;
+  const messages = sampleMessages(records);
+  context.progress(`kafkajs sendBatch loop: ${records} events, the publisher's settings`);
+  const publisherSettings = await run(context, messages, {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    batchBytes: 512 * 1024,
+    concurrency: 1,
+  });
+  context.progress(`kafkajs sendBatch loop: ${records} events, best settings`);
+  const bestSettings = await run(context, messages, {
+    idempotent: false,
+    maxInFlightRequests: 5,
+    batchBytes: 1024 * 1024,
+    concurrency: 4,
+  });
+  return { records, publisherSettings, bestSettings };
+}

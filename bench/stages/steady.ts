@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { projectRoot } from '@outbox/infra';
+import { readTopicsToEnd } from '@outbox/verifier';
+import { type BenchContext, createBenchTopic, freshPipeline, percentile } from '../lib/bench-context.ts';
+import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
+import { cpuMeter } from '../lib/proc-stats.ts';
+
+export interface SteadyResult {
+  targetRate: number;
+  seconds: number;
+  achievedRate: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; samples: number };
+  /** % of one core while the load runs. */
+  cpu: Record<string, number>;
+  /** % of one core with no traffic, after a settle. */
+  idleCpu: Record<string, number>;
+}
+
+/**
+ * The writer at a fixed rate: commit→Kafka latency from the event's `occurredAt` (taken inside the
+ * transaction, just before COMMIT) to the broker's LogAppendTime on the record, and CPU under load
+ * and idle.
+ */
+export async function steady(context: BenchContext): Promise<SteadyResult> {
+  const rate = 1000;
+  const seconds = context.quick ? 15 : 60;
+  const settle = context.quick ? 3 : 10;
+  const idleSeconds = context.quick ? 10 : 60;
+  const { env, dbPath, topic } = freshPipeline(context, 'steady');
+  await createBenchTopic(context.kafka, topic);
+  fillOutbox(dbPath, 1000, 1000);
+  const capture = startApp('capture-worker', env);
+  const publisher = startApp('publisher-worker', env);
+  await waitForEmptyOutbox(dbPath, performance.now());
+
+  context.progress(`steady: ${rate} events/s for ${seconds} s`);
+  const load = spawn(
+    process.execPath,
+    [
+      join(projectRoot, 'apps/cli/src/main.ts'),
+      'load',
+      '--events',
+      String(rate * seconds),
+      '--aggregates',
+      '1000',
+      '--rate',
+      String(rate),
+    ],
+    { env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  load.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const pids = { capture: capture.pid ?? 0, publisher: publisher.pid ?? 0, redis: context.infra.redis.pid };
+  const meter = cpuMeter(pids);
+  meter.start();
+  await new Promise((resolve) => load.once('exit', resolve));
+  const cpu = meter.stop();
+  const achieved = /\((\d+)\/s\)/.exec(output);
+  await waitForEmptyOutbox(dbPath, performance.now());
+
+  context.progress(`steady: idle CPU over ${idleSeconds} s after a ${settle} s settle`);
+  await sleep(settle * 1000);
+  const idle = cpuMeter(pids);
+  idle.start();
+  await sleep(idleSeconds * 1000);
+  const idleCpu = idle.stop();
+  await Promise.all([capture, publisher].map(stopApp));
+
+  const records = await readTopicsToEnd(context.kafka, [topic]);
+  const latencies = records
+    .filter((r) => Number(r.headers.outboxId) > 1000)
+    .map((r) => r.timestamp - Date.parse(r.headers.occurredAt ?? ''))
+    .sort((a, b) => a - b);
+  return {
+    targetRate: rate,
+    seconds,
+    achievedRate: achieved ? Number(achieved[1]) : 0,
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? 0,
+      samples: latencies.length,
+    },
+    cpu,
+    idleCpu,
+  };
+}

@@ -1,4 +1,4 @@
-import { estimateMessageBytes } from '@outbox/kafka';
+import { chunkByBytes } from '@outbox/kafka';
 import { CompressionTypes, type Message, Partitioners } from 'kafkajs';
 import { type BenchContext, createBenchTopic } from '../lib/bench-context.ts';
 import { sampleMessages } from '../lib/sample-events.ts';
@@ -9,24 +9,6 @@ export interface KafkajsCeiling {
   publisherSettings: number;
   /** The best this machine gave: not idempotent, 5 in flight, 1 MiB sends, 4 sends at a time. */
   bestSettings: number;
-}
-
-function chunks(messages: Message[], maxBytes: number): Message[][] {
-  const out: Message[][] = [];
-  let chunk: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = estimateMessageBytes(m);
-    if (chunk.length > 0 && bytes + size > maxBytes) {
-      out.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(m);
-    bytes += size;
-  }
-  if (chunk.length) out.push(chunk);
-  return out;
 }
 
 async function run(
@@ -43,7 +25,7 @@ async function run(
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const batches = chunks(messages, options.batchBytes);
+  const batches = chunkByBytes(messages, options.batchBytes);
   const started = performance.now();
   let next = 0;
   await Promise.all(

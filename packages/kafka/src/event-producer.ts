@@ -1,5 +1,5 @@
 import type { Logger } from '@outbox/logger';
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { classifyKafkaError } from './classify-error.ts';
 import { estimateMessageBytes } from './messages.ts';
 
@@ -7,22 +7,41 @@ export interface EventProducerOptions {
   kafka: Kafka;
   logger: Logger;
   compression: 'none' | 'gzip';
-  /** Sends are split so that none exceeds this many bytes. */
+  /** No produce request carries more than this many bytes of records. */
   maxBatchBytes: number;
+}
+
+interface PendingSend {
+  topic: string;
+  messages: Message[];
+  bytes: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 /**
  * The idempotent producer (acks=all) the publishers send with. Idempotence makes the producer's
  * own retries safe: the broker drops a resent batch instead of writing it twice or out of order.
+ *
+ * kafkajs keeps order for an idempotent producer only with one request in flight, so sends from
+ * the partitions a publisher works on would queue behind each other, one round trip each. Instead,
+ * sends that arrive while a request is in flight are combined into the next request (up to
+ * `maxBatchBytes`), as the Java client's batching does. Order is unaffected: a partition never has
+ * two sends pending at once. If a combined request fails, each send in it is tried again on its
+ * own, so a poison event fails only its own job, never its neighbours'.
  * A producer whose sequence state the broker no longer accepts is replaced before the next send.
  */
 export class EventProducer {
   readonly #options: EventProducerOptions;
+  readonly #compression: CompressionTypes;
   #producer: Producer;
   #connected: Promise<void> | undefined;
+  #pending: PendingSend[] = [];
+  #flushing = false;
 
   constructor(options: EventProducerOptions) {
     this.#options = options;
+    this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     this.#producer = this.#create();
   }
 
@@ -34,22 +53,79 @@ export class EventProducer {
     return this.#connected;
   }
 
-  /** Sends the messages to one topic in order, in as few requests as the byte cap allows. */
+  /** Sends the messages to one topic, in order; resolves once Kafka has accepted all of them. */
   async send(topic: string, messages: readonly Message[]): Promise<void> {
-    await this.connect();
-    const compression = this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    try {
-      for (const chunk of chunkByBytes(messages, this.#options.maxBatchBytes)) {
-        await this.#producer.send({ topic, messages: chunk, acks: -1, compression });
-      }
-    } catch (error) {
-      if (classifyKafkaError(error).recreateProducer) await this.#replace();
-      throw error;
+    const parts = chunkByBytes(messages, this.#options.maxBatchBytes);
+    // A send larger than one request goes out on its own, part after part, to keep its order.
+    if (parts.length > 1) {
+      for (const part of parts) await this.#enqueue(topic, part);
+      return;
     }
+    await this.#enqueue(topic, parts[0] ?? []);
   }
 
   async close(): Promise<void> {
     await this.#producer.disconnect();
+  }
+
+  #enqueue(topic: string, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const bytes = messages.reduce((n, m) => n + estimateMessageBytes(m), 0);
+      this.#pending.push({ topic, messages, bytes, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#takeBatch();
+        try {
+          await this.#request(batch);
+          for (const send of batch) send.resolve();
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]?.reject(error);
+            continue;
+          }
+          // Find out whose records failed: each send on its own.
+          for (const send of batch) {
+            await this.#request([send]).then(send.resolve, send.reject);
+          }
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** The oldest pending sends, as many as fit in one request. */
+  #takeBatch(): PendingSend[] {
+    const batch: PendingSend[] = [];
+    let bytes = 0;
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0];
+      if (!next || (batch.length > 0 && bytes + next.bytes > this.#options.maxBatchBytes)) break;
+      batch.push(next);
+      bytes += next.bytes;
+      this.#pending.shift();
+    }
+    return batch;
+  }
+
+  async #request(sends: PendingSend[]): Promise<void> {
+    await this.connect();
+    const byTopic = new Map<string, Message[]>();
+    for (const send of sends) byTopic.set(send.topic, [...(byTopic.get(send.topic) ?? []), ...send.messages]);
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await this.#producer.sendBatch({ topicMessages, acks: -1, compression: this.#compression });
+    } catch (error) {
+      if (classifyKafkaError(error).recreateProducer) await this.#replace();
+      throw error;
+    }
   }
 
   #create(): Producer {
@@ -73,18 +149,21 @@ export class EventProducer {
   }
 }
 
-function* chunkByBytes(messages: readonly Message[], maxBytes: number): Generator<Message[]> {
+/** Splits messages, in order, into groups of at most `maxBytes` (a larger single message stands alone). */
+export function chunkByBytes(messages: readonly Message[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
   let chunk: Message[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size = estimateMessageBytes(message);
     if (chunk.length > 0 && bytes + size > maxBytes) {
-      yield chunk;
+      chunks.push(chunk);
       chunk = [];
       bytes = 0;
     }
     chunk.push(message);
     bytes += size;
   }
-  if (chunk.length > 0) yield chunk;
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

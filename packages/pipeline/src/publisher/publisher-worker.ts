@@ -140,9 +140,6 @@ export class PublisherWorker {
         stalledInterval: this.#o.stalledIntervalMs,
         // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
         maxStalledCount: Number.MAX_SAFE_INTEGER,
-        // Seconds a worker blocks waiting for a job; short, so a newly assigned partition with a
-        // backlog is picked up within a second.
-        drainDelay: 1,
       },
     );
     worker.on('error', (error) => this.#log.error({ err: error, partition }, 'BullMQ worker error'));

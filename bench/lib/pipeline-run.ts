@@ -5,9 +5,14 @@ import { projectRoot } from '@outbox/infra';
 import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { migrateUsers, UserService } from '@outbox/writer';
 
-/** Runs an app as a child process, its output discarded unless it fails. */
+/**
+ * Runs an app as a child process, its output discarded unless it fails. With BENCH_CPU_PROF=dir
+ * set, each app writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ */
 export function startApp(app: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(projectRoot, 'apps', app, 'src', 'main.ts')], {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, join(projectRoot, 'apps', app, 'src', 'main.ts')], {
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -111,16 +111,10 @@ function prepareProcess(options: ProcessOptions): MainContext {
   return { config, logger };
 }
 
-/**
- * Replaces Node's own warning printer. kafkajs 2.2.4 sets a negative timer in its request queue
- * on every connection, which Node reports as a TimeoutNegativeWarning: harmless, known upstream,
- * and dropped here; every other warning goes to `report`.
- */
+/** Replaces Node's own warning printer, so that warnings become log lines like everything else. */
 export function routeProcessWarnings(report: (warning: Error) => void): void {
   process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') report(warning);
-  });
+  process.on('warning', report);
 }
 
 /** A ConfigError (also one found while starting, like a bad identifier) is a message, not a crash. */

@@ -1,4 +1,4 @@
 import { routeProcessWarnings } from '@outbox/runtime';
 
-// kafkajs' harmless TimeoutNegativeWarning would otherwise interleave with test output.
+// Warnings go to stderr as one line each, not Node's multi-line default.
 routeProcessWarnings((warning) => process.stderr.write(`warning: ${warning.message}\n`));

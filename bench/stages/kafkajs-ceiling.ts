@@ -7,9 +7,34 @@ export interface KafkajsCeiling {
   records: number;
   /** The publisher's settings: idempotent, one request in flight, no compression, 512 KiB sends, one send at a time. */
   publisherSettings: number;
-  /** The best this machine gave: not idempotent, 5 in flight, 1 MiB sends, 4 sends at a time. */
+  /** The best of the other settings tried, and which it was. */
   bestSettings: number;
+  best: string;
 }
+
+const variants = [
+  {
+    label: 'idempotent, 1 in flight, 1 MiB requests',
+    idempotent: true,
+    maxInFlightRequests: 1,
+    batchBytes: 1024 * 1024,
+    concurrency: 1,
+  },
+  {
+    label: 'not idempotent, 5 in flight, 512 KiB requests, 4 at a time',
+    idempotent: false,
+    maxInFlightRequests: 5,
+    batchBytes: 512 * 1024,
+    concurrency: 4,
+  },
+  {
+    label: 'not idempotent, 5 in flight, 128 KiB requests, 8 at a time',
+    idempotent: false,
+    maxInFlightRequests: 5,
+    batchBytes: 128 * 1024,
+    concurrency: 8,
+  },
+];
 
 async function run(
   context: BenchContext,
@@ -55,12 +80,11 @@ export async function kafkajsCeiling(context: BenchContext): Promise<KafkajsCeil
     batchBytes: 512 * 1024,
     concurrency: 1,
   });
-  context.progress(`kafkajs sendBatch loop: ${records} events, best settings`);
-  const bestSettings = await run(context, messages, {
-    idempotent: false,
-    maxInFlightRequests: 5,
-    batchBytes: 1024 * 1024,
-    concurrency: 4,
-  });
-  return { records, publisherSettings, bestSettings };
+  let best = { label: 'the publisher settings', rate: publisherSettings };
+  for (const variant of variants) {
+    context.progress(`kafkajs sendBatch loop: ${records} events, ${variant.label}`);
+    const rate = await run(context, messages, variant);
+    if (rate > best.rate) best = { label: variant.label, rate };
+  }
+  return { records, publisherSettings, bestSettings: best.rate, best: best.label };
 }

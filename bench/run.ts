@@ -96,7 +96,9 @@ if (m) {
 
 const dir = join(projectRoot, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-const stem = join(dir, `${new Date().toISOString().slice(0, 10)}${values.quick ? '-quick' : ''}`);
+// A partial or quick run never overwrites the day's full results.
+const suffix = `${values.quick ? '-quick' : ''}${values.only ? `-${values.only.replaceAll(',', '-')}` : ''}`;
+const stem = join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}`);
 const markdown = markdownReport(results);
 writeFileSync(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${stem}.md`, `${markdown}\n`);

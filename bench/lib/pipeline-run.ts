@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appNodeFlags, projectRoot } from '@outbox/infra';
+import { projectRoot } from '@outbox/infra';
 import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { migrateUsers, UserService } from '@outbox/writer';
 
@@ -14,7 +14,7 @@ export function startApp(app: string, env: Record<string, string>): ChildProcess
   const profile = profileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}-${Date.now()}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...appNodeFlags, ...profile, join(projectRoot, 'apps', app, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...profile, join(projectRoot, 'apps', app, 'src', 'main.ts')], {
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appNodeFlags, projectRoot } from '@outbox/infra';
+import { projectRoot } from '@outbox/infra';
 import { readTopicsToEnd } from '@outbox/verifier';
 import { type BenchContext, createBenchTopic, freshPipeline, percentile } from '../lib/bench-context.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
@@ -39,7 +39,6 @@ export async function steady(context: BenchContext): Promise<SteadyResult> {
   const load = spawn(
     process.execPath,
     [
-      ...appNodeFlags,
       join(projectRoot, 'apps/cli/src/main.ts'),
       'load',
       '--events',

@@ -1,7 +1,6 @@
 export { type KafkaBroker, type StartKafkaOptions, startKafkaBroker } from './kafka-broker.ts';
 export { ensureKafkaInstalled, kafkaHome, kafkaVersion } from './kafka-install.ts';
 export { type InfraState, infraDown, infraStatus, infraUp, readInfraState } from './local-infra.ts';
-export { appNodeFlags } from './node-flags.ts';
 export { projectRoot } from './paths.ts';
 export { freePort, isPortFree } from './ports.ts';
 export { isAlive, stopProcess } from './processes.ts';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { appNodeFlags, projectRoot } from '@outbox/infra';
+import { projectRoot } from '@outbox/infra';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -14,7 +14,7 @@ export interface AppProcess {
 
 /** Runs one of the apps (`capture-worker`, `publisher-worker`, `writer`, `consumer`, `cli`) as a real process. */
 export function spawnApp(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
-  const child = spawn(process.execPath, [...appNodeFlags, join(projectRoot, 'apps', app, 'src', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, [join(projectRoot, 'apps', app, 'src', 'main.ts'), ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../run.ts';
+import { median, percentile } from './bench-context.ts';
+import { markdownReport, svgChart } from './report.ts';
+
+const results: BenchResults = {
+  date: '2026-01-01 00:00',
+  quick: false,
+  machine: { cpus: 2, cpuModel: 'CPU', memoryGb: 24 },
+  versions: { node: '24', kafka: '4.1.1', redis: '7' },
+  kafkajsCeiling: { records: 10, publisherSettings: 60_000, bestSettings: 60_000, best: 'the publisher settings' },
+  naive: { seconds: 15, events: 30_000, eventsPerSecond: 2000 },
+  drain: {
+    events: 200_000,
+    runs: [{ seconds: 6, eventsPerSecond: 33_000, duplicates: 0, lost: 0, outOfOrder: 0 }],
+    medianEventsPerSecond: 33_000,
+  },
+  steady: {
+    targetRate: 1000,
+    seconds: 60,
+    achievedRate: 1000,
+    latencyMs: { p50: 3, p95: 9, p99: 25, max: 300, samples: 60_000 },
+    cpu: { capture: 30, publisher: 40, redis: 20 },
+    idleCpu: { capture: 0.1, publisher: 0.3, redis: 0.2 },
+  },
+  targets: [{ name: 'steady p50 ≤ 10 ms', result: '3 ms', reached: true }],
+};
+
+describe('benchmark report', () => {
+  it('lists every measure and target in Markdown', () => {
+    const md = markdownReport(results);
+    expect(md).toContain(
+      '| drain of 200,000 events, median of 1 (33,000) | 33,000 events/s; verifier: nothing lost or out of order |',
+    );
+    expect(md).toContain('p50 3 ms, p95 9 ms, p99 25 ms, max 300 ms');
+    expect(md).toContain('| steady p50 ≤ 10 ms | 3 ms | yes |');
+  });
+
+  it('draws throughput and latency bars to scale in the SVG', () => {
+    const svg = svgChart(results);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('pipeline drain');
+    expect(svg).toContain('33,000 /s');
+    expect(svg).toContain('300 ms');
+  });
+
+  it('takes percentiles by rank and the median of runs', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([50, 95, 99, 100].map((p) => percentile(sorted, p))).toEqual([50, 95, 99, 100]);
+    expect(median([3, 1, 2])).toBe(2);
+  });
+});

@@ -94,6 +94,7 @@ export function svgChart(r: BenchResults): string {
     `<text x="${labelW + (value / max) * barW + 6}" y="${y + 17}">${fmt(value)} ${unit}</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
+    `<title>Outbox pipeline benchmark, ${esc(r.date)}: throughput and latency</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="24" font-size="16" font-weight="bold">Throughput (events/s, acks=all) — ${esc(r.date)}</text>`,
     ...bars.map(([label, v], i) =>

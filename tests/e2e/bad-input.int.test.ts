@@ -1,17 +1,8 @@
 import { existsSync } from 'node:fs';
-import { type AppProcess, freePort, spawnApp, testEnvironment, waitFor } from '@outbox/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, testEnvironment, useApps, waitFor } from '@outbox/testkit';
+import { describe, expect, it } from 'vitest';
 
-const running: AppProcess[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
-});
-
-function start(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
-  const process = spawnApp(app, env, args);
-  running.push(process);
-  return process;
-}
+const start = useApps();
 
 const stackTrace = /\n\s+at .+:\d+:\d+/;
 

@@ -3,23 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@outbox/logger';
-import { createOutboxStore, openDatabase } from '@outbox/outbox-store';
 import {
-  type AppProcess,
   freePort,
   type KafkaBroker,
+  outboxDepth,
   recordCommittedEvents,
-  spawnApp,
   startKafkaBroker,
   testEnvironment,
+  useApps,
   waitFor,
 } from '@outbox/testkit';
 import { readIdsFile, readTopicsToEnd, type VerifiedEvent, verifyEvents } from '@outbox/verifier';
 import { createWriterService, generateLoad } from '@outbox/writer';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const running: AppProcess[] = [];
 // A broker of this file's own: its tests freeze it, which must not touch other tests.
 let broker: KafkaBroker;
 beforeAll(async () => {
@@ -30,24 +28,8 @@ beforeAll(async () => {
   });
 });
 afterAll(() => broker.stop());
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
-});
 
-function start(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
-  const process = spawnApp(app, env, args);
-  running.push(process);
-  return process;
-}
-
-function outboxDepth(dbPath: string): number {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return createOutboxStore(db, 'users_outbox').stats().depth;
-  } finally {
-    db.close();
-  }
-}
+const start = useApps();
 
 describe('per-aggregate order with many publisher processes', () => {
   it('loses nothing and reorders nothing while publishers are SIGKILLed and Kafka is paused', async () => {

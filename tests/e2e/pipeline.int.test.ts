@@ -1,28 +1,18 @@
 import { createLogger } from '@outbox/logger';
-import { createOutboxStore, openDatabase } from '@outbox/outbox-store';
 import {
-  type AppProcess,
   type CommittedEvent,
+  outboxDepth,
   type ReceivedEvent,
   readTopic,
   recordCommittedEvents,
-  spawnApp,
   testEnvironment,
+  useApps,
   waitFor,
 } from '@outbox/testkit';
 import { createWriterService, generateLoad } from '@outbox/writer';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-const running: AppProcess[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
-});
-
-function start(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
-  const process = spawnApp(app, env, args);
-  running.push(process);
-  return process;
-}
+const start = useApps();
 
 /** Every committed event must be in Kafka exactly once, with the contract's topic, key, value and headers. */
 function expectExactlyOnce(committed: CommittedEvent[], received: ReceivedEvent[], topic: string) {
@@ -45,15 +35,6 @@ function expectExactlyOnce(committed: CommittedEvent[], received: ReceivedEvent[
         occurredAt: row.occurredAt,
       },
     });
-  }
-}
-
-function outboxDepth(dbPath: string): number {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return createOutboxStore(db, 'users_outbox').stats().depth;
-  } finally {
-    db.close();
   }
 }
 

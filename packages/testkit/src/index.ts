@@ -3,4 +3,5 @@ export { type CommittedEvent, recordCommittedEvents } from './committed-events.t
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';
 export { type TestEnvironment, testEnvironment } from './test-environment.ts';
+export { outboxDepth, useApps } from './use-apps.ts';
 export { waitFor } from './wait-for.ts';

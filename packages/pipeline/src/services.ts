@@ -3,7 +3,15 @@ import type { Config } from '@outbox/config';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { acquireCaptureLock, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
-import { AckStream, CursorStore, createRedisClient, openPartitionQueues, partitionOf, pipelineNames } from '@outbox/queue';
+import {
+  AckStream,
+  applyQueueSettings,
+  CursorStore,
+  createRedisClient,
+  openPartitionQueues,
+  partitionOf,
+  pipelineNames,
+} from '@outbox/queue';
 import { Releasers, type Service } from '@outbox/runtime';
 import { CaptureWorker } from './capture/capture-worker.ts';
 import { PublisherWorker } from './publisher/publisher-worker.ts';
@@ -32,6 +40,7 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
     const queues = await openPartitionQueues(redis, names, {
       prefix: config.redis.prefix,
       partitions: config.pipeline.partitions,
+      applySettings: false,
     });
     releasers.add('queues', () => Promise.all(queues.map((q) => q.close())));
 
@@ -39,11 +48,12 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       store,
       dbPath: config.sqlite.path,
       queues,
-      cursorStore: new CursorStore(redis, names.cursors, store.instanceId()),
+      cursorStore: new CursorStore(redis, names, store.instanceId()),
       ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
       partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
       aggregateType: config.outbox.aggregateType,
       logger,
+      applyQueueSettings: () => applyQueueSettings(queues),
       reportStatus: async (status) => {
         await redis.hset(names.captureStatus, { ...status, inFlight: JSON.stringify(status.inFlight) });
       },

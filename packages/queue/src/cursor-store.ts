@@ -1,3 +1,4 @@
+import type { PipelineNames } from './names.ts';
 import type { RedisClient } from './redis-client.ts';
 
 /**
@@ -11,10 +12,12 @@ export class CursorStore {
   readonly #redis: RedisClient;
   readonly #key: string;
   readonly #instanceId: string;
+  readonly #epochKey: string;
 
-  constructor(redis: RedisClient, key: string, instanceId: string) {
+  constructor(redis: RedisClient, names: Pick<PipelineNames, 'cursors' | 'epoch'>, instanceId: string) {
     this.#redis = redis;
-    this.#key = key;
+    this.#key = names.cursors;
+    this.#epochKey = names.epoch;
     this.#instanceId = instanceId;
   }
 
@@ -29,6 +32,15 @@ export class CursorStore {
     const fields: Record<string, string> = { instanceId: this.#instanceId, partitions: String(cursors.length) };
     for (const [p, cursor] of cursors.entries()) fields[`p${p}`] = String(cursor);
     await this.#redis.hset(this.#key, fields);
+  }
+
+  /** The current epoch (see {@link PipelineNames.epoch}), or null when Redis has none. */
+  async epoch(): Promise<string | null> {
+    return this.#redis.get(this.#epochKey);
+  }
+
+  async setEpoch(epoch: string): Promise<void> {
+    await this.#redis.set(this.#epochKey, epoch);
   }
 
   async partitionCount(): Promise<number | null> {

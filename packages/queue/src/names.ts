@@ -3,6 +3,11 @@ export interface PipelineNames {
   queue(partition: number): string;
   /** Redis hash: the capture cursor of every partition, plus the database it belongs to. */
   cursors: string;
+  /**
+   * Redis string: the capture's epoch, renewed whenever Redis is found to have lost its data. Jobs
+   * carry it, and a publisher drops a job whose epoch is not the current one (see PublisherWorker).
+   */
+  epoch: string;
   /** Redis stream of acknowledgements from publishers to the capture worker. */
   acks: string;
   /** Consumer group of the capture worker on the ack stream. */
@@ -24,6 +29,7 @@ export function pipelineNames(prefix: string, connector: string): PipelineNames 
   return {
     queue: (partition) => `${connector}-p${String(partition).padStart(3, '0')}`,
     cursors: `${base}:cursors`,
+    epoch: `${base}:epoch`,
     acks: `${base}:acks`,
     ackGroup: 'capture',
     halted: `${base}:halted`,

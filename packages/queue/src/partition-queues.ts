@@ -24,6 +24,11 @@ export async function openPartitionQueues(
     { length: options.partitions },
     (_, p) => new Queue<PublishJobData>(names.queue(p), { connection: redis, prefix: options.prefix }),
   );
-  if (options.applySettings ?? true) await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
+  if (options.applySettings ?? true) await applyQueueSettings(queues);
   return queues;
+}
+
+/** Global concurrency 1 on every partition queue: one job at a time per partition, fleet-wide. */
+export async function applyQueueSettings(queues: PartitionQueues): Promise<void> {
+  await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
 }

@@ -1,4 +1,4 @@
-export { freePort, type KafkaBroker, startKafkaBroker } from '@outbox/infra';
+export { freePort, type KafkaBroker, type RedisServer, startKafkaBroker, startRedisServer } from '@outbox/infra';
 export { type CommittedEvent, recordCommittedEvents } from './committed-events.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';

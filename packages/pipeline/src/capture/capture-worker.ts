@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
@@ -36,6 +37,11 @@ export interface CaptureWorkerOptions {
   pollIntervalMs: number;
   /** Publishes what `outbox status` shows; called at most once a second while anything changes. */
   reportStatus?: (status: CaptureStatus) => Promise<void>;
+  /**
+   * Re-applies the queues' settings (global concurrency), which Redis forgets with its data;
+   * called at start and after Redis lost its data, before anything is enqueued.
+   */
+  applyQueueSettings: () => Promise<void>;
 }
 
 /** What the capture worker last saw, for operators. */
@@ -63,6 +69,7 @@ export class CaptureWorker {
   #enqueued = 0;
   #acknowledged = 0;
   #lastReport = 0;
+  #epoch = '';
 
   constructor(options: CaptureWorkerOptions) {
     this.#o = options;
@@ -89,7 +96,12 @@ export class CaptureWorker {
       if (entries.length === 0) break;
       await this.#applyAcks(entries);
     }
-    await this.#restoreCursors();
+    await this.#o.applyQueueSettings();
+    const restored = await this.#restoreCursors();
+    // A restart keeps the epoch, so the jobs already queued stay valid; new cursors start a new one.
+    const current = await this.#o.cursorStore.epoch();
+    this.#epoch = restored && current ? current : randomUUID();
+    await this.#o.cursorStore.setEpoch(this.#epoch);
     this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
     this.#loops = [this.#runLoop('capture', () => this.#captureOnce()), this.#runLoop('ack', () => this.#ackOnce())];
     this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
@@ -103,7 +115,8 @@ export class CaptureWorker {
     this.#log.info(this.counts, 'capture worker stopped');
   });
 
-  async #restoreCursors(): Promise<void> {
+  /** True when the saved cursors were found and taken. */
+  async #restoreCursors(): Promise<boolean> {
     const partitions = this.#o.queues.length;
     const saved = await this.#o.cursorStore.load(partitions);
     if (saved) {
@@ -138,6 +151,7 @@ export class CaptureWorker {
       if (last === undefined || last > highest) break;
       after = last;
     }
+    return saved !== null;
   }
 
   async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
@@ -171,8 +185,24 @@ export class CaptureWorker {
     });
   }
 
+  /**
+   * Redis lost its data while we ran (FLUSHALL, a restart without persistence): the jobs and the
+   * cursors are gone, so every row still in the outbox is enqueued again from the oldest, in order,
+   * once the queue settings are back. Rows a publisher was sending at that moment may be sent twice.
+   */
+  async #recoverFromRedisLoss(): Promise<void> {
+    this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
+    await this.#o.applyQueueSettings();
+    for (const set of this.#inFlight) set.clear();
+    this.#cursors = new Array<number>(this.#cursors.length).fill(0);
+    await this.#o.cursorStore.save(this.#cursors);
+    this.#epoch = randomUUID();
+    await this.#o.cursorStore.setEpoch(this.#epoch);
+  }
+
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
+    if ((await this.#o.cursorStore.epoch()) !== this.#epoch) await this.#recoverFromRedisLoss();
     const max = this.#o.maxInFlightPerPartition;
     const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
     if (open.length === 0) return false;
@@ -202,7 +232,7 @@ export class CaptureWorker {
     await queue.addBulk(
       jobs.map((job) => {
         const first = job.events[0]?.id ?? 0;
-        const data: PublishJobData = { partition, aggregateType: this.#o.aggregateType, events: job.events };
+        const data: PublishJobData = { epoch: this.#epoch, partition, aggregateType: this.#o.aggregateType, events: job.events };
         // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
         return { name: 'publish', data, opts: { jobId: publishJobId(partition, first), attempts: 1, removeOnComplete: true } };
       }),

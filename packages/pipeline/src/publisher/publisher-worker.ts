@@ -148,8 +148,15 @@ export class PublisherWorker {
   }
 
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
-    const { partition, aggregateType, events } = job.data;
+    const { partition, aggregateType, events, epoch } = job.data;
     const log = this.#log.child({ partition, jobId: job.id });
+    // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
+    // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
+    // are still in the outbox, unacknowledged, so dropping it loses nothing.
+    if ((await this.#o.redis.get(this.#o.names.epoch)) !== epoch) {
+      log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
+      return;
+    }
     try {
       const topic = topicFor(this.#o.topicTemplate, aggregateType);
       const messages = events.map((event) => toKafkaMessage(event, aggregateType));

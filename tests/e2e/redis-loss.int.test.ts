@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  freePort,
+  outboxDepth,
+  type RedisServer,
+  readTopic,
+  startRedisServer,
+  testEnvironment,
+  useApps,
+  waitFor,
+} from '@outbox/testkit';
+import { readIdsFile, verifyEvents } from '@outbox/verifier';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const start = useApps();
+let redis: RedisServer | undefined;
+afterEach(() => redis?.stop());
+
+/**
+ * Redis without persistence loses the jobs, the capture cursors, the ack stream and the queue
+ * settings at once. Every row still in the outbox must reach Kafka anyway, in order.
+ */
+describe('Redis data loss', () => {
+  const scenarios: [string, (server: RedisServer, port: number, dir: string) => Promise<RedisServer>][] = [
+    [
+      'FLUSHALL',
+      async (server) => {
+        const client = new Redis(server.url);
+        await client.flushall();
+        client.disconnect();
+        return server;
+      },
+    ],
+    [
+      'a restart without persistence',
+      async (server, port, dir) => {
+        await server.stop();
+        await sleep(1000);
+        return startRedisServer({ port, dir });
+      },
+    ],
+  ];
+
+  it.each(scenarios)('loses nothing and reorders nothing after %s mid-load', async (what, fault) => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-redis-loss-'));
+    const port = await freePort();
+    redis = await startRedisServer({ port, dir });
+    const { env, config, topic } = testEnvironment({ REDIS_URL: redis.url, LOG_LEVEL: 'warn' });
+    const idsFile = join(dir, 'ids.txt');
+    const capture = start('capture-worker', env);
+    start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: 'pub-1' });
+    start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: 'pub-2' });
+    const load = start('cli', env, ['load', '--events', '3000', '--aggregates', '100', '--rate', '1000', '--ids-file', idsFile]);
+
+    await sleep(1500);
+    redis = await fault(redis, port, dir);
+    expect(await load.exited).toBe(0);
+    await waitFor('the outbox to drain', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 });
+
+    const records = await readTopic(config.kafka.brokers, topic);
+    const report = verifyEvents({
+      events: records.map((r) => ({
+        partition: r.partition,
+        offset: r.offset,
+        eventId: r.headers.id ?? '',
+        aggregateId: r.key,
+        outboxId: Number(r.headers.outboxId),
+      })),
+      committedIds: readIdsFile(idsFile),
+    });
+    console.log(
+      `redis loss (${what}): ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,
+    );
+    expect(report.lost).toEqual([]);
+    expect(report.outOfOrder).toBe(0);
+    expect(report.uniqueEvents).toBe(3000);
+    expect(capture.output()).toContain('Redis lost its data');
+  });
+});

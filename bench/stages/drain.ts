@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readTopicsToEnd, verifyEvents } from '@outbox/verifier';
+import { readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { type BenchContext, freshPipeline, median, topicSize } from '../lib/bench-context.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
 
@@ -34,13 +34,7 @@ export async function drain(context: BenchContext): Promise<DrainResult> {
 
     const records = await readTopicsToEnd(context.kafka, [topic]);
     const report = verifyEvents({
-      events: records.map((r) => ({
-        partition: r.partition,
-        offset: r.offset,
-        eventId: r.headers.id ?? '',
-        aggregateId: r.key,
-        outboxId: Number(r.headers.outboxId),
-      })),
+      events: toVerifiedEvents(records),
       committedIds: Array.from({ length: events + 1000 }, (_, i) => i + 1),
     });
     runs.push({

@@ -13,7 +13,7 @@ import {
   useApps,
   waitFor,
 } from '@outbox/testkit';
-import { readIdsFile, readTopicsToEnd, type VerifiedEvent, verifyEvents } from '@outbox/verifier';
+import { readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { createWriterService, generateLoad } from '@outbox/writer';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,13 +79,7 @@ describe('per-aggregate order with many publisher processes', () => {
 
       const kafka = new Kafka({ brokers: broker.brokers, clientId: 'verify', logLevel: logLevel.NOTHING });
       const records = await readTopicsToEnd(kafka, [topic]);
-      const events: VerifiedEvent[] = records.map((r) => ({
-        partition: r.partition,
-        offset: r.offset,
-        eventId: r.headers.id ?? '',
-        aggregateId: r.headers.aggregateId ?? '',
-        outboxId: Number(r.headers.outboxId),
-      }));
+      const events = toVerifiedEvents(records);
       const committedIds = readIdsFile(idsFile);
       expect(committedIds).toEqual(committed().map((e) => e.id));
       const report = verifyEvents({ events, committedIds });

@@ -12,7 +12,7 @@ import {
   useApps,
   waitFor,
 } from '@outbox/testkit';
-import { readIdsFile, verifyEvents } from '@outbox/verifier';
+import { readIdsFile, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -63,13 +63,7 @@ describe('Redis data loss', () => {
 
     const records = await readTopic(config.kafka.brokers, topic);
     const report = verifyEvents({
-      events: records.map((r) => ({
-        partition: r.partition,
-        offset: r.offset,
-        eventId: r.headers.id ?? '',
-        aggregateId: r.key,
-        outboxId: Number(r.headers.outboxId),
-      })),
+      events: toVerifiedEvents(records),
       committedIds: readIdsFile(idsFile),
     });
     console.log(

@@ -24,7 +24,7 @@ export function buildProgram(env: Env): Command {
     .description('Transactional outbox → Kafka: capture, queue and publish SQLite outbox events')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
-  registerInfraCommands(program);
+  registerInfraCommands(program, env);
   registerServiceCommands(program, env);
   registerLoadCommand(program, env);
   registerFleetCommands(program, env);

@@ -15,7 +15,8 @@ export interface AppProcess {
 /** Runs one of the apps (`capture-worker`, `publisher-worker`, `writer`, `consumer`, `cli`) as a real process. */
 export function spawnApp(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
   const child = spawn(process.execPath, [join(projectRoot, 'apps', app, 'src', 'main.ts'), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // Only the test's own settings: nothing from the developer's shell leaks into an app.
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

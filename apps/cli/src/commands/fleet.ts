@@ -2,7 +2,7 @@ import { createKafka, topicFor } from '@outbox/kafka';
 import { formatStatus, readPipelineStatus } from '@outbox/pipeline';
 import { createRedisClient, openPartitionQueues, pipelineNames } from '@outbox/queue';
 import { runTask } from '@outbox/runtime';
-import { formatReport, readIdsFile, readTopicsToEnd, type TopicRecord, type VerifiedEvent, verifyEvents } from '@outbox/verifier';
+import { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import type { Command } from 'commander';
 import { infraDefaults } from '../infra-defaults.ts';
 import type { Env } from '../program.ts';
@@ -56,8 +56,8 @@ export function registerFleetCommands(program: Command, env: Env): void {
           const type = config.outbox.aggregateType;
           const topics = options.topic ?? [topicFor(config.kafka.topicTemplate, type)];
           const progress = (n: number) => process.stderr.isTTY && process.stderr.write(`\rread ${n} records`);
-          const events = toVerified(await readTopicsToEnd(kafka, topics, { onProgress: progress }));
-          const deadLetters = toVerified(await readTopicsToEnd(kafka, [topicFor(config.kafka.dlqTopicTemplate, type)]));
+          const events = toVerifiedEvents(await readTopicsToEnd(kafka, topics, { onProgress: progress }));
+          const deadLetters = toVerifiedEvents(await readTopicsToEnd(kafka, [topicFor(config.kafka.dlqTopicTemplate, type)]));
           if (process.stderr.isTTY) process.stderr.write('\n');
           const report = verifyEvents({ events, deadLetters, committedIds });
           process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
@@ -65,21 +65,4 @@ export function registerFleetCommands(program: Command, env: Env): void {
         },
       }),
     );
-}
-
-/** Records without the contract's headers are not ours and are left out. */
-function toVerified(records: TopicRecord[]): VerifiedEvent[] {
-  return records.flatMap((r) =>
-    r.headers.id && r.headers.outboxId
-      ? [
-          {
-            partition: r.partition,
-            offset: r.offset,
-            eventId: r.headers.id,
-            aggregateId: r.headers.aggregateId ?? r.key,
-            outboxId: Number(r.headers.outboxId),
-          },
-        ]
-      : [],
-  );
 }

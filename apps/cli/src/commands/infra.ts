@@ -1,15 +1,16 @@
 import { infraDown, infraStatus, infraUp } from '@outbox/infra';
 import type { Command } from 'commander';
+import type { Env } from '../program.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-export function registerInfraCommands(program: Command): void {
+export function registerInfraCommands(program: Command, env: Env): void {
   const infra = program.command('infra').description('the local Kafka broker and Redis for development');
   infra
     .command('up')
     .description('start Kafka (fetched from Maven Central the first time) and, if none answers, Redis')
     .action(async () => {
-      const state = await infraUp({ redisUrl: process.env.REDIS_URL, log: say });
+      const state = await infraUp({ redisUrl: env.REDIS_URL, log: say });
       say(
         `Kafka: ${state.kafka.brokers.join(',')}${state.kafka.pid ? ` (pid ${state.kafka.pid}, log ${state.kafka.logFile})` : ''}`,
       );

@@ -75,12 +75,11 @@ describe('bad configuration and unreachable dependencies', () => {
   });
 
   it('stops with a clear message when the topic is missing and topic creation is off', async () => {
-    const { env, topic } = testEnvironment({ OUTBOX_CREATE_TOPICS: 'false' });
+    const { env, topic, dlqTopic } = testEnvironment({ OUTBOX_CREATE_TOPICS: 'false' });
     const publisher = start('publisher-worker', env);
     expect(await publisher.exited).toBe(1);
-    expect(publisher.output()).toContain(
-      `Kafka topic(s) ${topic} do not exist and topic creation is off (OUTBOX_CREATE_TOPICS=false)`,
-    );
+    expect(publisher.output()).toContain(`Kafka topic(s) ${topic}, ${dlqTopic} do not exist`);
+    expect(publisher.output()).toContain('and topic creation is off (OUTBOX_CREATE_TOPICS=false)');
   });
 });
 

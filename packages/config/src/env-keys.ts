@@ -32,6 +32,7 @@ export const envKeys = {
   OUTBOX_ACK_BATCH_SIZE: 'capture.ackBatchSize',
   OUTBOX_PUBLISHER_NAME: 'publisher.name',
   OUTBOX_PUBLISH_MAX_ATTEMPTS: 'publisher.maxAttempts',
+  OUTBOX_ON_POISON: 'publisher.onPoison',
   OUTBOX_RETRY_INITIAL_MS: 'publisher.retryInitialMs',
   OUTBOX_RETRY_MAX_MS: 'publisher.retryMaxMs',
   OUTBOX_HALT_PROBE_INTERVAL_MS: 'publisher.haltProbeIntervalMs',

@@ -113,6 +113,12 @@ export const configSchema = z
           .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -')
           .optional(),
         maxAttempts: positiveInt.default(8),
+        /**
+         * What an event Kafka rejects for good (too large, a payload that is not JSON) does:
+         * go to the dead-letter topic so its partition goes on (Kafka Connect's
+         * errors.tolerance=all), or halt its partition until someone acts.
+         */
+        onPoison: z.enum(['dead-letter', 'halt']).default('dead-letter'),
         retryInitialMs: positiveInt.default(200),
         retryMaxMs: positiveInt.default(10000),
         /** How often a halted partition tries again. */

@@ -22,6 +22,7 @@ describe('classifyKafkaError', () => {
       retriable: false,
       type: 'MESSAGE_TOO_LARGE',
       recreateProducer: false,
+      poison: true,
     });
     expect(classifyKafkaError(new TypeError('x is undefined'))).toMatchObject({ retriable: false, type: 'TypeError' });
   });

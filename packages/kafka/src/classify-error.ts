@@ -5,6 +5,8 @@ export interface KafkaErrorClass {
   type: string;
   /** The producer's state is broken and a new producer is needed before retrying. */
   recreateProducer: boolean;
+  /** The records themselves are the problem (too large, invalid): dead-letter, don't halt. */
+  poison: boolean;
 }
 
 /** Broker answers that no retry can change: the records themselves are the problem. */
@@ -26,8 +28,8 @@ export function classifyKafkaError(error: unknown): KafkaErrorClass {
   }
   const typed = chain.find((e) => typeof e.type === 'string');
   const type = typed?.type ?? chain[0]?.name ?? 'Error';
-  if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false };
-  if (typed?.type && producerStateTypes.has(typed.type)) return { retriable: true, type, recreateProducer: true };
+  if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false, poison: true };
+  if (typed?.type && producerStateTypes.has(typed.type)) return { retriable: true, type, recreateProducer: true, poison: false };
   const fromKafkajs = chain.some((e) => e.name?.startsWith('KafkaJS'));
-  return { retriable: fromKafkajs, type, recreateProducer: false };
+  return { retriable: fromKafkajs, type, recreateProducer: false, poison: false };
 }

@@ -1,5 +1,6 @@
 export { classifyKafkaError, type KafkaErrorClass } from './classify-error.ts';
 export { type ConsumerServiceOptions, createConsumerService } from './consumer-service.ts';
+export { type DeadLetterContext, deadLetterHeaders, toDeadLetter } from './dead-letter.ts';
 export { chunkByBytes, EventProducer, type EventProducerOptions } from './event-producer.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';

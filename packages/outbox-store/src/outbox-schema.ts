@@ -28,6 +28,23 @@ function outboxMigrations(table: string): Migration[] {
         db.prepare("INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('instanceId', ?)").run(randomUUID());
       },
     },
+    {
+      version: 2,
+      name: 'create dead-letter table',
+      // Events too large even for the dead-letter topic go there without their value; their
+      // payload is kept here instead of being deleted with the outbox row.
+      up: (db) =>
+        db.exec(`CREATE TABLE ${quoteIdentifier(`${table}_dead_letters`)} (
+          id INTEGER PRIMARY KEY,
+          eventId TEXT NOT NULL,
+          aggregateId TEXT NOT NULL,
+          eventType TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          occurredAt TEXT NOT NULL,
+          traceparent TEXT,
+          deadLetteredAt TEXT NOT NULL
+        )`),
+    },
   ];
 }
 

@@ -16,6 +16,8 @@ export interface OutboxStore {
   readAfter(afterId: number, limit: number): OutboxRow[];
   /** Deletes exactly these ids (never a range: other partitions' rows may sit in between). */
   deleteIds(ids: readonly number[]): number;
+  /** Copies these rows into the dead-letter table before they are deleted. */
+  keepDeadLetters(ids: readonly number[]): number;
   stats(): OutboxStats;
   /** The highest id ever handed out for the table, even if that row is gone (0 if none). */
   lastAssignedId(): number;
@@ -35,6 +37,12 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     `SELECT count(*) AS depth, min(id) AS oldestId,
             (SELECT occurredAt FROM ${t} ORDER BY id LIMIT 1) AS oldestOccurredAt FROM ${t}`,
   );
+  const keep = db.prepare<[string, string]>(
+    `INSERT OR IGNORE INTO ${quoteIdentifier(`${table}_dead_letters`)}
+       (id, eventId, aggregateId, eventType, payload, occurredAt, traceparent, deadLetteredAt)
+     SELECT id, eventId, aggregateId, eventType, payload, occurredAt, traceparent, ?
+     FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
+  );
   const lastAssigned = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?');
   const instance = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'instanceId'");
 
@@ -42,6 +50,7 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     table,
     readAfter: (afterId, limit) => readAfter.all(afterId, limit),
     deleteIds: (ids) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes),
+    keepDeadLetters: (ids) => (ids.length === 0 ? 0 : keep.run(new Date().toISOString(), JSON.stringify(ids)).changes),
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
     lastAssignedId: () => lastAssigned.get(table)?.seq ?? 0,
     instanceId: () => {

@@ -76,7 +76,10 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     const admin = kafka.admin();
     await connectWithRetry('admin', () => admin.connect(), { brokers: config.kafka.brokers, logger });
     try {
-      const created = await ensureTopics(admin, [topicFor(config.kafka.topicTemplate, config.outbox.aggregateType)], {
+      const topics = [config.kafka.topicTemplate, config.kafka.dlqTopicTemplate].map((t) =>
+        topicFor(t, config.outbox.aggregateType),
+      );
+      const created = await ensureTopics(admin, topics, {
         create: config.kafka.createTopics,
         partitions: config.kafka.topicPartitions,
         replicationFactor: config.kafka.topicReplicationFactor,
@@ -108,6 +111,7 @@ export async function createPublisherService({ config, logger }: ServiceContext)
       producer,
       ackStream: new AckStream(redis, names.acks, names.ackGroup),
       topicTemplate: config.kafka.topicTemplate,
+      dlqTopicTemplate: config.kafka.dlqTopicTemplate,
       logger,
       ...publisher,
     });

@@ -5,6 +5,8 @@ export interface AckEntry {
   streamId: string;
   partition: number;
   outboxIds: number[];
+  /** Rows to copy into the dead-letter table before they are deleted. */
+  keepIds: number[];
 }
 
 /**
@@ -27,9 +29,15 @@ export class AckStream {
    * Called by a publisher once Kafka has accepted the events. `also` adds commands to the same
    * MULTI (the publisher's counters), so they cost no extra round trip.
    */
-  async append(partition: number, outboxIds: readonly number[], also?: (multi: ChainableCommander) => void): Promise<void> {
-    const multi = this.#redis.multi().xadd(this.#key, '*', 'p', String(partition), 'ids', outboxIds.join(','));
-    also?.(multi);
+  async append(
+    partition: number,
+    outboxIds: readonly number[],
+    options: { keepIds?: readonly number[]; also?: (multi: ChainableCommander) => void } = {},
+  ): Promise<void> {
+    const fields = ['p', String(partition), 'ids', outboxIds.join(',')];
+    if (options.keepIds?.length) fields.push('keep', options.keepIds.join(','));
+    const multi = this.#redis.multi().xadd(this.#key, '*', ...fields);
+    options.also?.(multi);
     await multi.exec();
   }
 
@@ -81,12 +89,11 @@ function parseEntries(reply: unknown): AckEntry[] {
     for (const [streamId, fields] of streamEntries) {
       const values = new Map<string, string>();
       for (let i = 0; fields && i + 1 < fields.length; i += 2) values.set(fields[i] ?? '', fields[i + 1] ?? '');
-      const ids = values.get('ids') ?? '';
-      entries.push({
-        streamId,
-        partition: Number(values.get('p')),
-        outboxIds: ids === '' ? [] : ids.split(',').map(Number),
-      });
+      const list = (name: string) => {
+        const text = values.get(name) ?? '';
+        return text === '' ? [] : text.split(',').map(Number);
+      };
+      entries.push({ streamId, partition: Number(values.get('p')), outboxIds: list('ids'), keepIds: list('keep') });
     }
   }
   return entries;

@@ -13,6 +13,8 @@ export interface TestEnvironment {
   dir: string;
   /** The test's topic for the users aggregate. */
   topic: string;
+  /** Its dead-letter topic. */
+  dlqTopic: string;
 }
 
 /** A fresh database file, a unique connector, queue prefix and topic, on the run's Kafka and Redis. */
@@ -24,6 +26,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): TestEnv
     OUTBOX_CONNECTOR_NAME: `t-${id}`,
     OUTBOX_REDIS_PREFIX: `t${id}`,
     OUTBOX_TOPIC_TEMPLATE: `test.${id}.{aggregateType}`,
+    OUTBOX_DLQ_TOPIC_TEMPLATE: `test.${id}.dlq.{aggregateType}`,
     OUTBOX_TOPIC_PARTITIONS: '3',
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     REDIS_URL: inject('redisUrl'),
@@ -32,5 +35,6 @@ export function testEnvironment(overrides: Record<string, string> = {}): TestEnv
     ...overrides,
   };
   const config = loadConfig({ env });
-  return { env, config, dir, topic: `test.${id}.${config.outbox.aggregateType}` };
+  const type = config.outbox.aggregateType;
+  return { env, config, dir, topic: `test.${id}.${type}`, dlqTopic: `test.${id}.dlq.${type}` };
 }

@@ -251,6 +251,7 @@ export class CaptureWorker {
   /** Deletes acknowledged rows in one statement, then removes the entries from the stream. */
   async #applyAcks(entries: AckEntry[]): Promise<void> {
     const ids = entries.flatMap((entry) => entry.outboxIds);
+    this.#o.store.keepDeadLetters(entries.flatMap((entry) => entry.keepIds));
     this.#o.store.deleteIds(ids);
     await this.#o.ackStream.done(entries.map((entry) => entry.streamId));
     for (const entry of entries) for (const id of entry.outboxIds) this.#inFlight[entry.partition]?.delete(id);

@@ -52,14 +52,21 @@ describe('Redis data loss', () => {
     const { env, config, topic } = testEnvironment({ REDIS_URL: redis.url, LOG_LEVEL: 'warn' });
     const idsFile = join(dir, 'ids.txt');
     const capture = start('capture-worker', env);
-    start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: 'pub-1' });
-    start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: 'pub-2' });
+    const publishers = ['pub-1', 'pub-2'].map((name) => start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }));
     const load = start('cli', env, ['load', '--events', '3000', '--aggregates', '100', '--rate', '1000', '--ids-file', idsFile]);
 
     await sleep(1500);
     redis = await fault(redis, port, dir);
     expect(await load.exited).toBe(0);
-    await waitFor('the outbox to drain', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 });
+    await waitFor('the outbox to drain', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 }).catch(
+      (error: unknown) => {
+        const tail = (text: string) => text.split('\n').slice(-15).join('\n');
+        console.log(
+          `capture:\n${tail(capture.output())}\n${publishers.map((p) => `publisher:\n${tail(p.output())}`).join('\n')}`,
+        );
+        throw error;
+      },
+    );
 
     const records = await readTopic(config.kafka.brokers, topic);
     const report = verifyEvents({

@@ -13,9 +13,11 @@ export interface PublishJobData {
 }
 
 /**
- * Deterministic, so re-enqueueing the same rows while the job still exists is a no-op.
- * BullMQ job ids may not contain `:` nor be all digits.
+ * Deterministic, so re-enqueueing the same rows while the job still exists is a no-op. The epoch
+ * is part of it: a stale job of the old epoch (enqueued after Redis lost its data, before that was
+ * noticed) must not swallow the new epoch's job for the same rows, or those rows would never be
+ * sent. BullMQ job ids may not contain `:` nor be all digits.
  */
-export function publishJobId(partition: number, firstOutboxId: number): string {
-  return `p${partition}-${firstOutboxId}`;
+export function publishJobId(partition: number, firstOutboxId: number, epoch: string): string {
+  return `p${partition}-${firstOutboxId}-${epoch.slice(0, 8)}`;
 }

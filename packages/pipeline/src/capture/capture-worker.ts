@@ -234,7 +234,11 @@ export class CaptureWorker {
         const first = job.events[0]?.id ?? 0;
         const data: PublishJobData = { epoch: this.#epoch, partition, aggregateType: this.#o.aggregateType, events: job.events };
         // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
-        return { name: 'publish', data, opts: { jobId: publishJobId(partition, first), attempts: 1, removeOnComplete: true } };
+        return {
+          name: 'publish',
+          data,
+          opts: { jobId: publishJobId(partition, first, this.#epoch), attempts: 1, removeOnComplete: true },
+        };
       }),
     );
     const inFlight = this.#inFlight[partition];

@@ -181,7 +181,16 @@ export class PublisherWorker {
         maxStalledCount: Number.MAX_SAFE_INTEGER,
       },
     );
-    worker.on('error', (error) => this.#log.error({ err: error, partition }, 'BullMQ worker error'));
+    worker.on('error', (error) => {
+      this.#log.error({ err: error, partition }, 'BullMQ worker error');
+      // Redis lost the job this worker holds (FLUSHALL, a restart without persistence): BullMQ
+      // keeps retrying to finish it and the worker takes nothing else, so it is replaced.
+      if (error.message.includes('Missing key for job') && this.#workers.get(partition) === worker) {
+        this.#log.warn({ partition }, 'the job in progress vanished with Redis data; replacing the partition worker');
+        this.#workers.set(partition, this.#openWorker(partition));
+        void worker.close(true).catch(() => undefined);
+      }
+    });
     worker.on('stalled', (jobId) => this.#log.warn({ partition, jobId }, 'job stalled; another publisher takes it over'));
     return worker;
   }

@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  type KafkaBroker,
+  outboxDepth,
+  readTopic,
+  startKafkaBroker,
+  testEnvironment,
+  useApps,
+  waitFor,
+} from '@outbox/testkit';
+import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const start = useApps();
+let broker: KafkaBroker | undefined;
+afterEach(() => broker?.stop());
+
+describe('a broker outage', () => {
+  it('halts the partitions after bounded retries, shows it, and resumes by itself with nothing lost', async () => {
+    const options = {
+      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-outage-')), 'kafka'),
+      port: await freePort(),
+      controllerPort: await freePort(),
+    };
+    broker = await startKafkaBroker(options);
+    const { env, config, topic } = testEnvironment({
+      KAFKA_BROKERS: broker.brokers.join(','),
+      OUTBOX_PARTITIONS: '2',
+      OUTBOX_PUBLISH_MAX_ATTEMPTS: '3',
+      OUTBOX_RETRY_INITIAL_MS: '100',
+      OUTBOX_RETRY_MAX_MS: '300',
+      OUTBOX_HALT_PROBE_INTERVAL_MS: '1000',
+      KAFKA_CONNECTION_TIMEOUT_MS: '500',
+      KAFKA_REQUEST_TIMEOUT_MS: '1000',
+    });
+    start('capture-worker', env);
+    const publisher = start('publisher-worker', env);
+    const first = start('cli', env, ['load', '--events', '200', '--aggregates', '20']);
+    expect(await first.exited).toBe(0);
+    await waitFor('the first events to be published', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
+
+    await broker.stop();
+    const second = start('cli', env, ['load', '--events', '200', '--aggregates', '20']);
+    expect(await second.exited).toBe(0);
+    await waitFor(
+      'a partition to halt',
+      () => publisher.output().includes('partition halted; its events wait in the outbox, in order'),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const status = start('cli', env, ['status']);
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toMatch(/HALTED: /);
+    expect(outboxDepth(config.sqlite.path)).toBeGreaterThan(0);
+
+    broker = await startKafkaBroker(options);
+    await waitFor('the outbox to drain after the broker is back', () => outboxDepth(config.sqlite.path) === 0, {
+      timeoutMs: 90_000,
+    });
+    expect(publisher.output()).toContain('partition resumed: the broker accepts events again');
+
+    const report = verifyEvents({
+      events: toVerifiedEvents(await readTopic(broker.brokers, topic)),
+      committedIds: Array.from({ length: 400 }, (_, i) => i + 1),
+    });
+    expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 400 });
+  });
+});

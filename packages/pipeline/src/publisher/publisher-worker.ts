@@ -1,12 +1,13 @@
-import { classifyKafkaError, type EventProducer, toDeadLetter, toKafkaMessage, topicFor } from '@outbox/kafka';
+import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { AckStream, OutboxEvent, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
-import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
+import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
+import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
+import { type Delivery, GiveBack, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
 import { PublisherMembership } from './membership.ts';
 import { assignPartitions } from './partition-assignment.ts';
 
-export interface PublisherWorkerOptions {
+export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal'> {
   /** Shown as the owner of the partitions it works on (BullMQ's `processedBy`). */
   name: string;
   /** BullMQ duplicates it for each worker's blocking connection. */
@@ -14,19 +15,9 @@ export interface PublisherWorkerOptions {
   names: PipelineNames;
   prefix: string;
   partitions: number;
-  producer: EventProducer;
   ackStream: AckStream;
   topicTemplate: string;
-  dlqTopicTemplate: string;
-  /** Dead-letter poison events and go on, or halt their partition. */
-  onPoison: 'dead-letter' | 'halt';
   logger: Logger;
-  /** Attempts per job before its partition halts. */
-  maxAttempts: number;
-  retryInitialMs: number;
-  retryMaxMs: number;
-  /** How long a halted partition waits between probes. */
-  haltProbeIntervalMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
 }
@@ -37,44 +28,6 @@ export interface PublisherWorkerOptions {
  * is set by the locks (about lockDurationMs + stalledIntervalMs).
  */
 const heartbeatMs = 1000;
-
-/** Thrown inside a job to give it back to its queue without failing it. */
-class GiveBack extends Error {}
-
-interface Failure {
-  type: string;
-  message: string;
-  attempts: number;
-  firstFailure: Date;
-}
-
-/** A send Kafka rejected for good because of the records in it. */
-class Poison extends Error {
-  readonly failure: Failure;
-  constructor(failure: Failure) {
-    super(failure.message);
-    this.failure = failure;
-  }
-}
-
-/** One job on its way to Kafka. */
-interface Delivery {
-  partition: number;
-  log: Logger;
-  aggregateType: string;
-  topic: string;
-  /** Events dead-lettered without their value, whose rows the capture worker keeps. */
-  keepIds: number[];
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Works on the partitions assigned to this publisher (rendezvous hashing over the live
@@ -94,10 +47,9 @@ export class PublisherWorker {
   #members: string[] = [];
   #heartbeat: NodeJS.Timeout | undefined;
   #rebalancing: Promise<void> = Promise.resolve();
-  readonly #halted = new Map<number, string>();
   readonly #closing = new AbortController();
+  readonly #delivery: JobDelivery;
   #published = 0;
-  #deadLettered = 0;
 
   constructor(options: PublisherWorkerOptions) {
     this.#o = options;
@@ -108,6 +60,7 @@ export class PublisherWorker {
       name: options.name,
       ttlMs: heartbeatMs * 3,
     });
+    this.#delivery = new JobDelivery({ ...options, signal: this.#closing.signal });
   }
 
   get published(): number {
@@ -116,7 +69,7 @@ export class PublisherWorker {
 
   /** Partitions that are halted in this process, with the reason. */
   get halted(): ReadonlyMap<number, string> {
-    return this.#halted;
+    return this.#delivery.halted;
   }
 
   /** Joins the publishers and starts working on the partitions assigned to this one. */
@@ -213,7 +166,7 @@ export class PublisherWorker {
         topic: topicFor(this.#o.topicTemplate, aggregateType),
         keepIds: [],
       };
-      await this.#deliver(delivery, events);
+      await this.#delivery.deliver(delivery, events);
       const stats = this.#o.names.publisher(this.#o.name);
       await this.#o.ackStream.append(
         partition,
@@ -230,13 +183,15 @@ export class PublisherWorker {
         },
       );
       this.#published += events.length;
-      if (this.#halted.delete(partition)) {
+      if (this.#delivery.halted.delete(partition)) {
         await this.#o.redis.hdel(this.#o.names.halted, String(partition));
         log.info('partition resumed: the broker accepts events again');
       }
     } catch (error) {
-      if (!(error instanceof GiveBack)) this.#halt(partition, log, `unexpected error: ${(error as Error).message}`, error);
-      const reason = this.#halted.get(partition);
+      if (!(error instanceof GiveBack)) {
+        this.#delivery.halt(partition, log, `unexpected error: ${(error as Error).message}`, error);
+      }
+      const reason = this.#delivery.halted.get(partition);
       if (reason !== undefined && !this.#closing.signal.aborted) {
         const state = { reason, publisher: this.#o.name, since: new Date().toISOString() };
         await this.#o.redis.hset(this.#o.names.halted, String(partition), JSON.stringify(state)).catch(() => undefined);
@@ -244,121 +199,6 @@ export class PublisherWorker {
       const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
       if (delay > 0) await worker.rateLimit(delay);
       throw Worker.RateLimitError();
-    }
-  }
-
-  /**
-   * Puts every event of a job in its topic, in order, or — if it is poison — in the dead-letter
-   * topic. A payload that is not JSON is poison before any send. When Kafka rejects a send for
-   * good, it is split in halves and each half sent on its own, down to single events, so a
-   * healthy event never goes to the dead-letter topic because of its neighbours.
-   */
-  async #deliver(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
-    let healthy: OutboxEvent[] = [];
-    for (const event of events) {
-      if (isJson(event.payload)) {
-        healthy.push(event);
-        continue;
-      }
-      await this.#sendOrSplit(delivery, healthy);
-      healthy = [];
-      const now = new Date();
-      await this.#deadLetter(delivery, event, {
-        type: 'INVALID_PAYLOAD',
-        message: 'the payload is not valid JSON',
-        attempts: 0,
-        firstFailure: now,
-      });
-    }
-    await this.#sendOrSplit(delivery, healthy);
-  }
-
-  async #sendOrSplit(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const messages = events.map((event) => toKafkaMessage(event, delivery.aggregateType));
-    try {
-      await this.#sendWithRetry(delivery.partition, delivery.log, () => this.#o.producer.send(delivery.topic, messages));
-    } catch (error) {
-      if (!(error instanceof Poison)) throw error;
-      const [only] = events;
-      if (events.length === 1 && only) {
-        await this.#deadLetter(delivery, only, error.failure);
-        return;
-      }
-      const half = Math.ceil(events.length / 2);
-      await this.#sendOrSplit(delivery, events.slice(0, half));
-      await this.#sendOrSplit(delivery, events.slice(half));
-    }
-  }
-
-  async #deadLetter(delivery: Delivery, event: OutboxEvent, failure: Failure): Promise<void> {
-    const dlqTopic = topicFor(this.#o.dlqTopicTemplate, delivery.aggregateType);
-    const context = {
-      errorClass: failure.type,
-      errorMessage: failure.message,
-      attempts: failure.attempts,
-      originalTopic: delivery.topic,
-      firstFailure: failure.firstFailure,
-      lastFailure: new Date(),
-    };
-    const message = toKafkaMessage(event, delivery.aggregateType);
-    try {
-      await this.#sendWithRetry(delivery.partition, delivery.log, () =>
-        this.#o.producer.send(dlqTopic, [toDeadLetter(message, context)]),
-      );
-    } catch (error) {
-      if (!(error instanceof Poison)) throw error;
-      // Too large even for the dead-letter topic: it goes there without its value, and the capture
-      // worker keeps the row in the dead-letter table instead of deleting it.
-      await this.#sendWithRetry(delivery.partition, delivery.log, () =>
-        this.#o.producer.send(dlqTopic, [toDeadLetter(message, context, true)]),
-      );
-      delivery.keepIds.push(event.id);
-    }
-    this.#deadLettered += 1;
-    delivery.log.error(
-      { outboxId: event.id, eventId: event.eventId, aggregateId: event.aggregateId, errorClass: failure.type, dlqTopic },
-      `event dead-lettered: ${failure.message}`,
-    );
-  }
-
-  async #sendWithRetry(partition: number, log: Logger, send: () => Promise<void>): Promise<void> {
-    // A halted partition is probed with a single attempt; a healthy one gets the full budget.
-    const attempts = this.#halted.has(partition) ? 1 : this.#o.maxAttempts;
-    const firstFailure = new Date();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await send();
-        return;
-      } catch (error) {
-        const kind = classifyKafkaError(error);
-        if (!kind.retriable && kind.poison && this.#o.onPoison === 'dead-letter') {
-          throw new Poison({ type: kind.type, message: (error as Error).message, attempts: attempt, firstFailure });
-        }
-        if (!kind.retriable) {
-          this.#halt(partition, log, `${kind.type}: ${(error as Error).message}`, error);
-          throw new GiveBack();
-        }
-        if (attempt >= attempts) {
-          this.#halt(partition, log, `${attempts} attempts failed, last: ${kind.type}: ${(error as Error).message}`, error);
-          throw new GiveBack();
-        }
-        const delayMs = backoffDelay(attempt, { initialMs: this.#o.retryInitialMs, maxMs: this.#o.retryMaxMs });
-        log.warn({ err: error, attempt, delayMs, errorType: kind.type }, 'send to Kafka failed; retrying');
-        await sleep(delayMs, this.#closing.signal);
-        if (this.#closing.signal.aborted) throw new GiveBack();
-      }
-    }
-  }
-
-  #halt(partition: number, log: Logger, reason: string, error: unknown): void {
-    const wasHalted = this.#halted.has(partition);
-    this.#halted.set(partition, reason);
-    if (!wasHalted) {
-      log.error(
-        { err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs },
-        'partition halted; its events wait in the outbox, in order',
-      );
     }
   }
 }

@@ -13,11 +13,13 @@ export interface PublishJobData {
 }
 
 /**
- * Deterministic, so re-enqueueing the same rows while the job still exists is a no-op. The epoch
- * is part of it: a stale job of the old epoch (enqueued after Redis lost its data, before that was
- * noticed) must not swallow the new epoch's job for the same rows, or those rows would never be
- * sent. BullMQ job ids may not contain `:` nor be all digits.
+ * Deterministic, so re-enqueueing exactly the same rows while the job still exists is a no-op.
+ * BullMQ silently keeps the existing job on an id clash, so the id names the whole content: the
+ * first and last rows (a re-read after a crash may group more rows behind the same first one) and
+ * the epoch (a stale job of the old epoch must not swallow the new epoch's job for the same rows).
+ * Otherwise the swallowed rows would never be sent. BullMQ job ids may not contain `:` nor be all
+ * digits.
  */
-export function publishJobId(partition: number, firstOutboxId: number, epoch: string): string {
-  return `p${partition}-${firstOutboxId}-${epoch.slice(0, 8)}`;
+export function publishJobId(partition: number, firstOutboxId: number, lastOutboxId: number, epoch: string): string {
+  return `p${partition}-${firstOutboxId}-${lastOutboxId}-${epoch.slice(0, 8)}`;
 }

@@ -97,11 +97,15 @@ export class CaptureWorker {
       await this.#applyAcks(entries);
     }
     await this.#o.applyQueueSettings();
-    const restored = await this.#restoreCursors();
-    // A restart keeps the epoch, so the jobs already queued stay valid; new cursors start a new one.
+    await this.#restoreCursors();
+    // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
+    // its data (cursors can reappear without one, written by a save racing the loss): start over.
     const current = await this.#o.cursorStore.epoch();
-    this.#epoch = restored && current ? current : randomUUID();
-    await this.#o.cursorStore.setEpoch(this.#epoch);
+    if (current) {
+      this.#epoch = current;
+    } else {
+      await this.#recoverFromRedisLoss();
+    }
     this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
     this.#loops = [this.#runLoop('capture', () => this.#captureOnce()), this.#runLoop('ack', () => this.#ackOnce())];
     this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
@@ -115,8 +119,7 @@ export class CaptureWorker {
     this.#log.info(this.counts, 'capture worker stopped');
   });
 
-  /** True when the saved cursors were found and taken. */
-  async #restoreCursors(): Promise<boolean> {
+  async #restoreCursors(): Promise<void> {
     const partitions = this.#o.queues.length;
     const saved = await this.#o.cursorStore.load(partitions);
     if (saved) {
@@ -151,7 +154,6 @@ export class CaptureWorker {
       if (last === undefined || last > highest) break;
       after = last;
     }
-    return saved !== null;
   }
 
   async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
@@ -191,7 +193,9 @@ export class CaptureWorker {
    * once the queue settings are back. Rows a publisher was sending at that moment may be sent twice.
    */
   async #recoverFromRedisLoss(): Promise<void> {
-    this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
+    if (this.#epoch) {
+      this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
+    }
     await this.#o.applyQueueSettings();
     for (const set of this.#inFlight) set.clear();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
@@ -229,21 +233,34 @@ export class CaptureWorker {
   async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {
     const queue = this.#o.queues[partition];
     if (!queue) throw new Error(`no queue for partition ${partition}`);
-    await queue.addBulk(
-      jobs.map((job) => {
-        const first = job.events[0]?.id ?? 0;
-        const data: PublishJobData = { epoch: this.#epoch, partition, aggregateType: this.#o.aggregateType, events: job.events };
-        // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
-        return {
-          name: 'publish',
-          data,
-          opts: { jobId: publishJobId(partition, first, this.#epoch), attempts: 1, removeOnComplete: true },
-        };
-      }),
-    );
+    // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const inFlight = this.#inFlight[partition];
-    for (const job of jobs) for (const event of job.events) inFlight?.add(event.id);
-    this.#enqueued += jobs.reduce((n, job) => n + job.events.length, 0);
+    const ids = jobs.flatMap((job) => job.events.map((event) => event.id));
+    for (const id of ids) inFlight?.add(id);
+    await queue
+      .addBulk(
+        jobs.map((job) => {
+          const first = job.events[0]?.id ?? 0;
+          const last = job.events.at(-1)?.id ?? first;
+          const data: PublishJobData = {
+            epoch: this.#epoch,
+            partition,
+            aggregateType: this.#o.aggregateType,
+            events: job.events,
+          };
+          // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
+          return {
+            name: 'publish',
+            data,
+            opts: { jobId: publishJobId(partition, first, last, this.#epoch), attempts: 1, removeOnComplete: true },
+          };
+        }),
+      )
+      .catch((error: unknown) => {
+        for (const id of ids) inFlight?.delete(id);
+        throw error;
+      });
+    this.#enqueued += ids.length;
   }
 
   async #ackOnce(): Promise<boolean> {

@@ -151,14 +151,14 @@ export class PublisherWorker {
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
     const { partition, aggregateType, events, epoch } = job.data;
     const log = this.#log.child({ partition, jobId: job.id });
-    // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
-    // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
-    // are still in the outbox, unacknowledged, so dropping it loses nothing.
-    if ((await this.#o.redis.get(this.#o.names.epoch)) !== epoch) {
-      log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
-      return;
-    }
     try {
+      // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
+      // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
+      // are still in the outbox, unacknowledged, so dropping it loses nothing.
+      if ((await this.#o.redis.get(this.#o.names.epoch)) !== epoch) {
+        log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
+        return;
+      }
       const delivery: Delivery = {
         partition,
         log,
@@ -184,8 +184,11 @@ export class PublisherWorker {
       );
       this.#published += events.length;
       if (this.#delivery.halted.delete(partition)) {
-        await this.#o.redis.hdel(this.#o.names.halted, String(partition));
         log.info('partition resumed: the broker accepts events again');
+        // Bookkeeping only: the job is acknowledged, so a failure here must not give it back.
+        await this.#o.redis
+          .hdel(this.#o.names.halted, String(partition))
+          .catch((e: unknown) => log.warn({ err: e }, 'could not clear the halted flag'));
       }
     } catch (error) {
       if (!(error instanceof GiveBack)) {
@@ -197,7 +200,9 @@ export class PublisherWorker {
         await this.#o.redis.hset(this.#o.names.halted, String(partition), JSON.stringify(state)).catch(() => undefined);
       }
       const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
-      if (delay > 0) await worker.rateLimit(delay);
+      // Whatever Redis says here, the job must go back to its queue, never to `failed`.
+      if (delay > 0)
+        await worker.rateLimit(delay).catch((e: unknown) => log.warn({ err: e }, 'could not rate-limit the halted partition'));
       throw Worker.RateLimitError();
     }
   }

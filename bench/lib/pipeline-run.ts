@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
-import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { migrateOutbox, openDatabase, readOutboxDepth } from '@outbox/outbox-store';
 import { migrateUsers, UserService } from '@outbox/writer';
 
 /**
@@ -51,12 +51,7 @@ export function fillOutbox(dbPath: string, events: number, aggregates: number, o
 }
 
 export function outboxDepth(dbPath: string): number {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return createOutboxStore(db, 'users_outbox').stats().depth;
-  } finally {
-    db.close();
-  }
+  return readOutboxDepth(dbPath, 'users_outbox');
 }
 
 /** Polls until the outbox is empty; returns the seconds it took. */

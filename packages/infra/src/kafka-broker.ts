@@ -96,7 +96,6 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
 }
 
 async function waitUntilReady(brokers: string[], pid: number, logFile: string, timeoutMs: number): Promise<void> {
-  const kafka = new Kafka({ brokers, clientId: 'outbox-infra', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
@@ -104,16 +103,8 @@ async function waitUntilReady(brokers: string[], pid: number, logFile: string, t
         code: 'KAFKA_START_FAILED',
       });
     }
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      await admin.describeCluster();
-      return;
-    } catch {
-      await sleep(250);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    if (await kafkaAnswers(brokers)) return;
+    await sleep(250);
   }
   await stopProcess(pid, 2000);
   throw new OutboxError(`the Kafka broker at ${brokers.join(',')} was not ready after ${timeoutMs} ms; see ${logFile}`, {
@@ -123,4 +114,24 @@ async function waitUntilReady(brokers: string[], pid: number, logFile: string, t
 
 function tail(file: string): string {
   return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+}
+
+/** Whether a broker at these addresses answers a metadata request within a second. */
+export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({
+    brokers,
+    clientId: 'outbox-infra',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

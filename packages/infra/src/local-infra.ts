@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxError } from '@outbox/errors';
-import { Kafka, logLevel } from 'kafkajs';
-import { startKafkaBroker } from './kafka-broker.ts';
+import { kafkaAnswers, startKafkaBroker } from './kafka-broker.ts';
 import { projectRoot } from './paths.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { isAlive, stopProcess } from './processes.ts';
@@ -88,23 +87,4 @@ export async function infraStatus(): Promise<{ kafka: string; redis: string; sta
   const kafka = (await kafkaAnswers(brokers)) ? `up at ${brokers.join(',')}` : `down (${brokers.join(',')})`;
   const redis = (await pingRedis(redisUrl)) ? `up at ${redisUrl}` : `down (${redisUrl})`;
   return { kafka, redis, state };
-}
-
-async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'outbox-infra',
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 1000,
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

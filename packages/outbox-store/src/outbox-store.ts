@@ -1,5 +1,5 @@
 import { quoteIdentifier } from './identifiers.ts';
-import type { Database } from './open-database.ts';
+import { type Database, openDatabase } from './open-database.ts';
 import type { OutboxRow } from './outbox-row.ts';
 
 export interface OutboxStats {
@@ -59,4 +59,14 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
       return row.value;
     },
   };
+}
+
+/** Rows still in an outbox, read through a short-lived read-only connection of its own. */
+export function readOutboxDepth(dbPath: string, table: string): number {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return createOutboxStore(db, table).stats().depth;
+  } finally {
+    db.close();
+  }
 }

@@ -12,7 +12,7 @@ import {
   partitionOf,
   pipelineNames,
 } from '@outbox/queue';
-import { Releasers, type Service } from '@outbox/runtime';
+import { buildService, type Service } from '@outbox/runtime';
 import { CaptureWorker } from './capture/capture-worker.ts';
 import { PublisherWorker } from './publisher/publisher-worker.ts';
 
@@ -22,9 +22,8 @@ interface ServiceContext {
 }
 
 /** Everything the capture worker needs, from config; what it acquires is released in reverse. */
-export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service & { worker: CaptureWorker }> {
-  const releasers = new Releasers();
-  try {
+export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service> {
+  return buildService(async (releasers) => {
     const lock = acquireCaptureLock(config.sqlite.path);
     releasers.add('capture lock', () => lock.release());
     const db = openDatabase(config.sqlite.path, config.sqlite);
@@ -61,17 +60,13 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
     });
     await worker.start();
     releasers.add('capture worker', () => worker.close());
-    return { worker, close: () => releasers.releaseAll() };
-  } catch (error) {
-    await releasers.releaseAll().catch(() => undefined);
-    throw error;
-  }
+    return {};
+  });
 }
 
 /** A publisher: Redis and Kafka only, never the database file, so it can run on any host. */
-export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service & { worker: PublisherWorker }> {
-  const releasers = new Releasers();
-  try {
+export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
+  return buildService(async (releasers) => {
     const kafka = createKafka(config.kafka, logger);
     const admin = kafka.admin();
     await connectWithRetry('admin', () => admin.connect(), { brokers: config.kafka.brokers, logger });
@@ -117,9 +112,6 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     });
     await worker.start();
     releasers.add('publisher worker', () => worker.close());
-    return { worker, close: () => releasers.releaseAll() };
-  } catch (error) {
-    await releasers.releaseAll().catch(() => undefined);
-    throw error;
-  }
+    return {};
+  });
 }

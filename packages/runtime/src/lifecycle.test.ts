@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onceAsync, Releasers } from './lifecycle.ts';
+import { buildService, onceAsync, Releasers } from './lifecycle.ts';
 
 describe('Releasers', () => {
   it('releases in reverse order and reports every failure', async () => {
@@ -33,5 +33,26 @@ describe('onceAsync', () => {
     expect(close()).toBe(close());
     await close();
     expect(runs).toBe(1);
+  });
+});
+
+describe('buildService', () => {
+  it('releases what was acquired when building fails, and everything on close', async () => {
+    const released: string[] = [];
+    const failing = buildService(async (releasers) => {
+      releasers.add('a', () => released.push('a'));
+      throw new Error('no broker');
+    });
+    await expect(failing).rejects.toThrow('no broker');
+    expect(released).toEqual(['a']);
+
+    const service = await buildService(async (releasers) => {
+      releasers.add('b', () => released.push('b'));
+      releasers.add('c', () => released.push('c'));
+      return { url: 'x' };
+    });
+    expect(service.url).toBe('x');
+    await Promise.all([service.close(), service.close()]);
+    expect(released).toEqual(['a', 'c', 'b']);
   });
 });

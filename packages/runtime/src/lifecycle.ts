@@ -33,3 +33,18 @@ export class Releasers {
     if (errors.length > 1) throw new AggregateError(errors, `${errors.length} resources failed to close`);
   }
 }
+
+/**
+ * Builds a long-lived component from what `build` acquires through `releasers`. If building fails,
+ * everything acquired so far is released before the error goes on; `close()` releases it all.
+ */
+export async function buildService<T extends object>(build: (releasers: Releasers) => Promise<T>): Promise<T & Service> {
+  const releasers = new Releasers();
+  try {
+    const parts = await build(releasers);
+    return { ...parts, close: onceAsync(() => releasers.releaseAll()) };
+  } catch (error) {
+    await releasers.releaseAll().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,4 +1,4 @@
-import { createOutboxStore, openDatabase } from '@outbox/outbox-store';
+import { readOutboxDepth } from '@outbox/outbox-store';
 import { afterEach } from 'vitest';
 import { type AppProcess, spawnApp } from './spawn-app.ts';
 
@@ -18,12 +18,7 @@ export function useApps(): (app: string, env: Record<string, string>, args?: str
   };
 }
 
-/** Rows still in the outbox, read through a connection of its own. */
+/** Rows still in the outbox. */
 export function outboxDepth(dbPath: string, table = 'users_outbox'): number {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return createOutboxStore(db, table).stats().depth;
-  } finally {
-    db.close();
-  }
+  return readOutboxDepth(dbPath, table);
 }

@@ -1,7 +1,7 @@
 import { infraUp } from '@outbox/infra';
 import { createConsumerService } from '@outbox/kafka';
 import { createCaptureService, createPublisherService } from '@outbox/pipeline';
-import { Releasers, runMain } from '@outbox/runtime';
+import { buildService, runMain } from '@outbox/runtime';
 import { createWriterService, sampleUsers } from '@outbox/writer';
 import type { Command } from 'commander';
 import { infraDefaults } from '../infra-defaults.ts';
@@ -25,8 +25,7 @@ export function registerDemoCommand(program: Command, env: Env): void {
         env: { LOG_LEVEL: 'warn', ...env },
         overrides: infraDefaults(env, state),
         start: async (context) => {
-          const releasers = new Releasers();
-          try {
+          return buildService(async (releasers) => {
             const capture = await createCaptureService(context);
             releasers.add('capture', () => capture.close());
             const publisher = await createPublisherService(context);
@@ -53,11 +52,8 @@ export function registerDemoCommand(program: Command, env: Env): void {
               `writer API: ${writer.url}   try: curl -X POST ${writer.url}/users -H 'content-type: application/json' -d '{"name":"Zoe"}'`,
             );
             say('Ctrl-C stops everything (the database and the broker keep their data).');
-            return { close: () => releasers.releaseAll() };
-          } catch (error) {
-            await releasers.releaseAll().catch(() => undefined);
-            throw error;
-          }
+            return {};
+          });
         },
       });
     });

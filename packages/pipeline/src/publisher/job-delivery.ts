@@ -65,14 +65,9 @@ function isJson(text: string): boolean {
 export class JobDelivery {
   readonly #o: JobDeliveryOptions;
   readonly halted = new Map<number, string>();
-  #deadLettered = 0;
 
   constructor(options: JobDeliveryOptions) {
     this.#o = options;
-  }
-
-  get deadLettered(): number {
-    return this.#deadLettered;
   }
 
   /**
@@ -143,7 +138,6 @@ export class JobDelivery {
       );
       delivery.keepIds.push(event.id);
     }
-    this.#deadLettered += 1;
     delivery.log.error(
       { outboxId: event.id, eventId: event.eventId, aggregateId: event.aggregateId, errorClass: failure.type, dlqTopic },
       `event dead-lettered: ${failure.message}`,

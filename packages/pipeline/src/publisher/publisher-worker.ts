@@ -63,15 +63,6 @@ export class PublisherWorker {
     this.#delivery = new JobDelivery({ ...options, signal: this.#closing.signal });
   }
 
-  get published(): number {
-    return this.#published;
-  }
-
-  /** Partitions that are halted in this process, with the reason. */
-  get halted(): ReadonlyMap<number, string> {
-    return this.#delivery.halted;
-  }
-
   /** Joins the publishers and starts working on the partitions assigned to this one. */
   async start(): Promise<void> {
     await this.#rebalance();

@@ -1,4 +1,4 @@
-import { createPublisherService } from '@outbox/pipeline';
 import { runMain } from '@outbox/runtime';
+import { createPublisherService } from '@outbox/services';
 
 await runMain({ name: 'publisher-worker', env: process.env, start: createPublisherService });

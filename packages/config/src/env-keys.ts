@@ -40,6 +40,10 @@ export const envKeys = {
   OUTBOX_STALLED_INTERVAL_MS: 'publisher.stalledIntervalMs',
   WRITER_HOST: 'writer.host',
   WRITER_PORT: 'writer.port',
+  OUTBOX_HTTP_HOST: 'http.host',
+  OUTBOX_HTTP_PORT: 'http.port',
+  OUTBOX_HTTP_TOKEN: 'http.token',
+  OUTBOX_API_URL: 'api.url',
   LOG_LEVEL: 'log.level',
   LOG_FORMAT: 'log.format',
 } as const satisfies Record<string, string | null>;

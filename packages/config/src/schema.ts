@@ -23,6 +23,8 @@ const brokerList = z
   ])
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).min(1, 'at least one broker'));
 
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+
 export const configSchema = z
   .object({
     connector: z
@@ -141,6 +143,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    http: z
+      .object({
+        /** Where /metrics, /healthz, /readyz and (on the capture worker) the REST API listen. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Unset: 8083 for the capture worker (Kafka Connect's port), a free port for a publisher. */
+        port: port.optional(),
+        /** Bearer token for the REST API; required when `host` is not a loopback address. */
+        token: z.string().min(16, 'at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        /** Where the CLI finds the REST API (the capture worker). */
+        url: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL')
+          .default('http://127.0.0.1:8083'),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -150,6 +173,15 @@ export const configSchema = z
       .prefault({}),
   })
   .strict()
+  .superRefine((c, ctx) => {
+    if (!loopbackHosts.has(c.http.host) && !c.http.token) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['http', 'token'],
+        message: `required when http.host is ${c.http.host}: the REST API can pause the pipeline and replay events`,
+      });
+    }
+  })
   .transform((c) => ({
     ...c,
     outbox: { ...c.outbox, aggregateType: c.outbox.aggregateType ?? c.outbox.table.replace(/_outbox$/, '') },

@@ -1,6 +1,6 @@
 export { type CaptureStatus, CaptureWorker, type CaptureWorkerOptions } from './capture/capture-worker.ts';
 export { type JobPlan, type PlannedJob, planJobs } from './capture/plan-jobs.ts';
+export { fanOut, type PipelineObserver } from './pipeline-observer.ts';
 export { PublisherWorker, type PublisherWorkerOptions } from './publisher/publisher-worker.ts';
-export { createCaptureService, createPublisherService } from './services.ts';
 export { formatStatus } from './status/format-status.ts';
 export { type PartitionStatus, type PipelineStatus, type PublisherStatus, readPipelineStatus } from './status/pipeline-status.ts';

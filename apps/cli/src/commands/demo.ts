@@ -1,7 +1,7 @@
 import { infraUp } from '@outbox/infra';
 import { createConsumerService } from '@outbox/kafka';
-import { createCaptureService, createPublisherService } from '@outbox/pipeline';
 import { buildService, runMain } from '@outbox/runtime';
+import { createCaptureService, createPublisherService } from '@outbox/services';
 import { createWriterService, sampleUsers } from '@outbox/writer';
 import type { Command } from 'commander';
 import { infraDefaults } from '../infra-defaults.ts';

@@ -1,6 +1,6 @@
 import { createConsumerService } from '@outbox/kafka';
-import { createCaptureService, createPublisherService } from '@outbox/pipeline';
 import { runMain } from '@outbox/runtime';
+import { createCaptureService, createPublisherService } from '@outbox/services';
 import { createWriterService } from '@outbox/writer';
 import type { Command } from 'commander';
 import { infraDefaults } from '../infra-defaults.ts';

@@ -12,6 +12,7 @@ import {
   publishJobId,
 } from '@outbox/queue';
 import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
+import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { watchDatabase } from './watch-database.ts';
@@ -42,6 +43,8 @@ export interface CaptureWorkerOptions {
    * called at start and after Redis lost its data, before anything is enqueued.
    */
   applyQueueSettings: () => Promise<void>;
+  /** Metrics. @defaultValue none */
+  observers?: PipelineObserver[];
 }
 
 /** What the capture worker last saw, for operators. */
@@ -70,6 +73,7 @@ export class CaptureWorker {
   #acknowledged = 0;
   #lastReport = 0;
   #epoch = '';
+  readonly #observer: Required<PipelineObserver>;
 
   constructor(options: CaptureWorkerOptions) {
     this.#o = options;
@@ -77,6 +81,7 @@ export class CaptureWorker {
     const partitions = options.queues.length;
     this.#inFlight = Array.from({ length: partitions }, () => new Set<number>());
     this.#cursors = new Array<number>(partitions).fill(0);
+    this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
   }
 
   /** Rows enqueued and acknowledged since start, for logs and tests. */
@@ -168,6 +173,12 @@ export class CaptureWorker {
         failures += 1;
         const delayMs = backoffDelay(failures, { initialMs: 200, maxMs: 10_000 });
         this.#log.error({ err: error, loop: name, attempt: failures, delayMs }, `capture ${name} loop failed; retrying`);
+        const { code, name: errorName } = error as { code?: unknown; name?: string };
+        this.#observer.errored({
+          component: `capture ${name} loop`,
+          errorType: typeof code === 'string' ? code : (errorName ?? 'Error'),
+          message: (error as Error).message,
+        });
         await sleep(delayMs);
       }
     }
@@ -261,6 +272,7 @@ export class CaptureWorker {
         throw error;
       });
     this.#enqueued += ids.length;
+    this.#observer.enqueued(partition, ids.length);
   }
 
   async #ackOnce(): Promise<boolean> {
@@ -277,6 +289,7 @@ export class CaptureWorker {
     await this.#o.ackStream.done(entries.map((entry) => entry.streamId));
     for (const entry of entries) for (const id of entry.outboxIds) this.#inFlight[entry.partition]?.delete(id);
     this.#acknowledged += ids.length;
+    this.#observer.acknowledged(ids.length);
     this.#wake.wake();
   }
 }

@@ -2,6 +2,7 @@ import { classifyKafkaError, type EventProducer, toDeadLetter, toKafkaMessage, t
 import type { Logger } from '@outbox/logger';
 import type { OutboxEvent } from '@outbox/queue';
 import { backoffDelay, sleep } from '@outbox/runtime';
+import type { PipelineObserver } from '../pipeline-observer.ts';
 
 export interface JobDeliveryOptions {
   producer: EventProducer;
@@ -16,6 +17,7 @@ export interface JobDeliveryOptions {
   haltProbeIntervalMs: number;
   /** Aborts backoff sleeps when the publisher closes. */
   signal: AbortSignal;
+  observer: Required<PipelineObserver>;
 }
 
 /** Thrown inside a job to give it back to its queue without failing it. */
@@ -142,6 +144,13 @@ export class JobDelivery {
       { outboxId: event.id, eventId: event.eventId, aggregateId: event.aggregateId, errorClass: failure.type, dlqTopic },
       `event dead-lettered: ${failure.message}`,
     );
+    this.#o.observer.deadLettered({
+      partition: delivery.partition,
+      event,
+      errorType: failure.type,
+      message: failure.message,
+      dlqTopic,
+    });
   }
 
   async #sendWithRetry(partition: number, log: Logger, send: () => Promise<void>): Promise<void> {
@@ -167,6 +176,7 @@ export class JobDelivery {
         }
         const delayMs = backoffDelay(attempt, { initialMs: this.#o.retryInitialMs, maxMs: this.#o.retryMaxMs });
         log.warn({ err: error, attempt, delayMs, errorType: kind.type }, 'send to Kafka failed; retrying');
+        this.#o.observer.retried({ partition, errorType: kind.type, message: (error as Error).message, attempt, delayMs });
         await sleep(delayMs, this.#o.signal);
         if (this.#o.signal.aborted) throw new GiveBack();
       }
@@ -181,6 +191,7 @@ export class JobDelivery {
         { err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs },
         'partition halted; its events wait in the outbox, in order',
       );
+      this.#o.observer.halted(partition, reason);
     }
   }
 }

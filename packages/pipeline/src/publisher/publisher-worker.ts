@@ -3,11 +3,12 @@ import type { Logger } from '@outbox/logger';
 import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
+import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import { type Delivery, GiveBack, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
 import { PublisherMembership } from './membership.ts';
 import { assignPartitions } from './partition-assignment.ts';
 
-export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal'> {
+export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal' | 'observer'> {
   /** Shown as the owner of the partitions it works on (BullMQ's `processedBy`). */
   name: string;
   /** BullMQ duplicates it for each worker's blocking connection. */
@@ -18,6 +19,8 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
   ackStream: AckStream;
   topicTemplate: string;
   logger: Logger;
+  /** Metrics and alerts. @defaultValue none */
+  observers?: PipelineObserver[];
   lockDurationMs: number;
   stalledIntervalMs: number;
 }
@@ -49,6 +52,7 @@ export class PublisherWorker {
   #rebalancing: Promise<void> = Promise.resolve();
   readonly #closing = new AbortController();
   readonly #delivery: JobDelivery;
+  readonly #observer: Required<PipelineObserver>;
   #published = 0;
 
   constructor(options: PublisherWorkerOptions) {
@@ -60,7 +64,8 @@ export class PublisherWorker {
       name: options.name,
       ttlMs: heartbeatMs * 3,
     });
-    this.#delivery = new JobDelivery({ ...options, signal: this.#closing.signal });
+    this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
+    this.#delivery = new JobDelivery({ ...options, signal: this.#closing.signal, observer: this.#observer });
   }
 
   /** Joins the publishers and starts working on the partitions assigned to this one. */
@@ -174,8 +179,10 @@ export class PublisherWorker {
         },
       );
       this.#published += events.length;
+      this.#observer.published(partition, events, new Date());
       if (this.#delivery.halted.delete(partition)) {
         log.info('partition resumed: the broker accepts events again');
+        this.#observer.resumed(partition);
         // Bookkeeping only: the job is acknowledged, so a failure here must not give it back.
         await this.#o.redis
           .hdel(this.#o.names.halted, String(partition))

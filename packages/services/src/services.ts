@@ -3,6 +3,7 @@ import type { Config } from '@outbox/config';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { acquireCaptureLock, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { CaptureWorker, PublisherWorker } from '@outbox/pipeline';
 import {
   AckStream,
   applyQueueSettings,
@@ -13,8 +14,6 @@ import {
   pipelineNames,
 } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
-import { CaptureWorker } from './capture/capture-worker.ts';
-import { PublisherWorker } from './publisher/publisher-worker.ts';
 
 interface ServiceContext {
   config: Config;

@@ -1,0 +1,72 @@
+import type { Logger } from '@outbox/logger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { PipelineMetrics } from './pipeline-metrics.ts';
+
+/** A dependency /readyz checks; it throws (or rejects) when the dependency cannot be reached. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface OpsServerOptions {
+  logger: Logger;
+  metrics: PipelineMetrics;
+  /** By name, e.g. `{ redis, kafka, sqlite }`. */
+  readiness: Record<string, ReadinessCheck>;
+  /** How long one readiness check may take before it counts as failed. @defaultValue 2000 */
+  checkTimeoutMs?: number;
+}
+
+function withTimeout(check: ReadinessCheck, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The HTTP server every worker runs: `/metrics` for Prometheus, `/healthz` (the process answers)
+ * and `/readyz` (its dependencies answer), the conventions of Kubernetes probes. Callers add
+ * routes (the REST API) before listening.
+ */
+export function createOpsServer(options: OpsServerOptions): FastifyInstance {
+  const log = options.logger.child({ component: 'http' });
+  const app = Fastify({ logger: false });
+  const checkTimeoutMs = options.checkTimeoutMs ?? 2000;
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) log.error({ err: error }, 'request failed');
+    return reply.code(status).send({ error_code: status, code: error.code ?? 'INTERNAL', message: error.message });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const entries = await Promise.all(
+      Object.entries(options.readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check, checkTimeoutMs);
+          return [name, { ok: true }] as const;
+        } catch (error) {
+          return [name, { ok: false, error: (error as Error).message }] as const;
+        }
+      }),
+    );
+    const ready = entries.every(([, result]) => result.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await options.metrics.scrape();
+    return reply.type(options.metrics.registry.contentType).send(text);
+  });
+
+  return app;
+}
+
+/** Listens and returns the URL it listens on (the port may have been picked by the OS). */
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+}

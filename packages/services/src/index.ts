@@ -1,0 +1,1 @@
+export { createCaptureService, createPublisherService } from './services.ts';

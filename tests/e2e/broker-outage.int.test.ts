@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  httpUrlOf,
   type KafkaBroker,
   outboxDepth,
   readTopic,
@@ -36,7 +37,8 @@ describe('a broker outage', () => {
       KAFKA_CONNECTION_TIMEOUT_MS: '500',
       KAFKA_REQUEST_TIMEOUT_MS: '1000',
     });
-    start('capture-worker', env);
+    // The CLI's status goes through the capture worker's REST API.
+    env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
     const publisher = start('publisher-worker', env);
     const first = start('cli', env, ['load', '--events', '200', '--aggregates', '20']);
     expect(await first.exited).toBe(0);

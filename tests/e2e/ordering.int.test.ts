@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@outbox/logger';
 import {
   freePort,
+  httpUrlOf,
   type KafkaBroker,
   outboxDepth,
   recordCommittedEvents,
@@ -38,7 +39,8 @@ describe('per-aggregate order with many publisher processes', () => {
     const committed = recordCommittedEvents(config.sqlite.path, config.outbox.table);
     const idsFile = join(dir, 'committed-ids.txt');
     try {
-      start('capture-worker', env);
+      // The CLI's status goes through the capture worker's REST API.
+      env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
       const slots = ['pub-1', 'pub-2', 'pub-3'];
       const publishers = slots.map((name) => start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }));
       const outputs: (() => string)[] = publishers.map((p) => p.output);
@@ -138,7 +140,8 @@ describe('per-aggregate order with many publisher processes', () => {
       OUTBOX_PARTITIONS: '1',
       LOG_LEVEL: 'warn',
     });
-    start('capture-worker', env);
+    // The CLI's status goes through the capture worker's REST API.
+    env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
     const publishers = ['pub-a', 'pub-b'].map((name) => ({
       name,
       app: start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }),
@@ -155,7 +158,11 @@ describe('per-aggregate order with many publisher processes', () => {
       const owner = await waitFor('a publisher to hold the job', async () => {
         const status = start('cli', env, ['status', '--json']);
         await status.exited;
-        return (JSON.parse(status.output()) as { partitions: { owner: string | null }[] }).partitions[0]?.owner ?? undefined;
+        return (
+          (JSON.parse(status.output()) as { tasks: { active: number; worker_id: string | null }[] }).tasks.find(
+            (t) => t.active > 0,
+          )?.worker_id ?? undefined
+        );
       });
       const victim = publishers.find((p) => p.name === owner);
       if (!victim) throw new Error(`unknown owner ${owner}`);

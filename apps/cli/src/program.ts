@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { registerConnectorCommands } from './commands/connector.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFleetCommands } from './commands/fleet.ts';
 import { registerInfraCommands } from './commands/infra.ts';
@@ -27,6 +28,7 @@ export function buildProgram(env: Env): Command {
   registerInfraCommands(program, env);
   registerServiceCommands(program, env);
   registerLoadCommand(program, env);
+  registerConnectorCommands(program, env);
   registerFleetCommands(program, env);
   registerDemoCommand(program, env);
   return program;

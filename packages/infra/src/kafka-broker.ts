@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxError } from '@outbox/errors';
+import { kafkaAnswers } from '@outbox/kafka';
 import { sleep } from '@outbox/runtime';
-import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaInstalled } from './kafka-install.ts';
 import { projectRoot } from './paths.ts';
 import { isAlive, stopProcess } from './processes.ts';
@@ -114,24 +114,4 @@ async function waitUntilReady(brokers: string[], pid: number, logFile: string, t
 
 function tail(file: string): string {
   return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
-}
-
-/** Whether a broker at these addresses answers a metadata request within a second. */
-export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'outbox-infra',
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 1000,
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxError } from '@outbox/errors';
-import { kafkaAnswers, startKafkaBroker } from './kafka-broker.ts';
+import { kafkaAnswers } from '@outbox/kafka';
+import { startKafkaBroker } from './kafka-broker.ts';
 import { projectRoot } from './paths.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { isAlive, stopProcess } from './processes.ts';

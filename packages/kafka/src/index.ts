@@ -3,6 +3,7 @@ export { type ConsumerServiceOptions, createConsumerService } from './consumer-s
 export { type DeadLetterContext, deadLetterHeaders, toDeadLetter } from './dead-letter.ts';
 export { chunkByBytes, EventProducer, type EventProducerOptions } from './event-producer.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
+export { kafkaAnswers } from './kafka-probe.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
 export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';

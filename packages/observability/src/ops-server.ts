@@ -32,11 +32,18 @@ export function createOpsServer(options: OpsServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
   const checkTimeoutMs = options.checkTimeoutMs ?? 2000;
 
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+  // Kafka Connect's error shape, plus a code scripts can match on and, for bad input, the fields.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string; details?: unknown }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) log.error({ err: error }, 'request failed');
-    return reply.code(status).send({ error_code: status, code: error.code ?? 'INTERNAL', message: error.message });
+    const code = status >= 500 ? 'INTERNAL' : status === 400 && error.code?.startsWith('FST_') ? 'BAD_REQUEST' : error.code;
+    return reply
+      .code(status)
+      .send({ error_code: status, code: code ?? 'BAD_REQUEST', message: error.message, details: error.details });
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error_code: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -5,4 +5,4 @@ export { type Migration, runMigrations } from './migrations.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export type { OutboxRow } from './outbox-row.ts';
 export { migrateOutbox } from './outbox-schema.ts';
-export { createOutboxStore, type OutboxStats, type OutboxStore, readOutboxDepth } from './outbox-store.ts';
+export { type ConnectorState, createOutboxStore, type OutboxStats, type OutboxStore, readOutboxDepth } from './outbox-store.ts';

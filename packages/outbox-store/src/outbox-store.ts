@@ -23,7 +23,15 @@ export interface OutboxStore {
   lastAssignedId(): number;
   /** A random id created with the outbox, naming this database file. */
   instanceId(): string;
+  /**
+   * Whether an operator paused the connector. Kept in SQLite, not only in Redis, so that a pause
+   * survives Redis losing its data (DESIGN 3a).
+   */
+  connectorState(): ConnectorState;
+  setConnectorState(state: ConnectorState): void;
 }
+
+export type ConnectorState = 'RUNNING' | 'PAUSED';
 
 export function createOutboxStore(db: Database, table: string): OutboxStore {
   const t = quoteIdentifier(table);
@@ -45,6 +53,10 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
   );
   const lastAssigned = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?');
   const instance = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'instanceId'");
+  const state = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'connectorState'");
+  const setState = db.prepare<[string]>(
+    "INSERT INTO outbox_meta (key, value) VALUES ('connectorState', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
 
   return {
     table,
@@ -58,6 +70,8 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
       if (!row) throw new Error('outbox_meta has no instanceId: run migrateOutbox first');
       return row.value;
     },
+    connectorState: () => (state.get()?.value === 'PAUSED' ? 'PAUSED' : 'RUNNING'),
+    setConnectorState: (value) => void setState.run(value),
   };
 }
 

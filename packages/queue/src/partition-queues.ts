@@ -28,7 +28,15 @@ export async function openPartitionQueues(
   return queues;
 }
 
-/** Global concurrency 1 on every partition queue: one job at a time per partition, fleet-wide. */
-export async function applyQueueSettings(queues: PartitionQueues): Promise<void> {
-  await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
+/**
+ * Global concurrency 1 on every partition queue (one job at a time per partition, fleet-wide),
+ * and BullMQ's paused flag when the connector is paused.
+ */
+export async function applyQueueSettings(queues: PartitionQueues, options: { paused?: boolean } = {}): Promise<void> {
+  await Promise.all(
+    queues.map(async (queue) => {
+      await queue.setGlobalConcurrency(1);
+      if (options.paused) await queue.pause();
+    }),
+  );
 }

@@ -1,1 +1,3 @@
-export { createCaptureService, createPublisherService } from './services.ts';
+export { createCaptureService } from './capture-service.ts';
+export { createPublisherService } from './publisher-service.ts';
+export type { ServiceContext } from './service-context.ts';

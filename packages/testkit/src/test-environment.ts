@@ -30,6 +30,8 @@ export function testEnvironment(overrides: Record<string, string> = {}): TestEnv
     OUTBOX_TOPIC_PARTITIONS: '3',
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     REDIS_URL: inject('redisUrl'),
+    // The OS picks each worker's port (see httpUrlOf), so parallel runs and fleets never collide.
+    OUTBOX_HTTP_PORT: '0',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     ...overrides,

@@ -28,7 +28,12 @@ export function registerDemoCommand(program: Command, env: Env): void {
           return buildService(async (releasers) => {
             const capture = await createCaptureService(context);
             releasers.add('capture', () => capture.close());
-            const publisher = await createPublisherService(context);
+            // One process runs both: the publisher's HTTP server takes a free port, not the capture's.
+            const { config } = context;
+            const publisher = await createPublisherService({
+              ...context,
+              config: { ...config, http: { ...config.http, port: 0 } },
+            });
             releasers.add('publisher', () => publisher.close());
             const consumer = await createConsumerService(context, {
               groupId: `${context.config.connector.name}-demo-console`,

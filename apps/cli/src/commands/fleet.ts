@@ -1,6 +1,4 @@
 import { createKafka, topicFor } from '@outbox/kafka';
-import { formatStatus, readPipelineStatus } from '@outbox/pipeline';
-import { createRedisClient, openPartitionQueues, pipelineNames } from '@outbox/queue';
 import { runTask } from '@outbox/runtime';
 import { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import type { Command } from 'commander';
@@ -9,36 +7,8 @@ import type { Env } from '../program.ts';
 
 const quiet = { 'log.level': 'warn' };
 
-/** Commands that look at a running pipeline: `status` and `verify`. */
+/** `verify`: audits what the pipeline put in Kafka. */
 export function registerFleetCommands(program: Command, env: Env): void {
-  program
-    .command('status')
-    .description('the outbox, every partition with its owner and backlog, and the publishers')
-    .option('--json', 'print JSON for scripts')
-    .action((options: { json?: boolean }) =>
-      runTask({
-        name: 'status',
-        env,
-        overrides: { ...quiet, ...infraDefaults(env) },
-        run: async ({ config, logger }) => {
-          const names = pipelineNames(config.redis.prefix, config.connector.name);
-          const redis = createRedisClient(config.redis.url, { logger, connectionName: 'status' });
-          const queues = await openPartitionQueues(redis, names, {
-            prefix: config.redis.prefix,
-            partitions: config.pipeline.partitions,
-            applySettings: false,
-          });
-          const status = await readPipelineStatus(redis, names, queues);
-          await Promise.all(queues.map((q) => q.close()));
-          await redis.quit();
-          process.stdout.write(
-            `${options.json ? JSON.stringify(status, null, 2) : formatStatus(config.connector.name, status)}\n`,
-          );
-          return 0;
-        },
-      }),
-    );
-
   program
     .command('verify')
     .description('audit the topics: lost, duplicated and out-of-order events per aggregate')

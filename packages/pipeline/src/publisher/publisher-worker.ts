@@ -155,6 +155,10 @@ export class PublisherWorker {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
+      // An operator restarted the halted partition (its flag is gone): full attempts again.
+      if (this.#delivery.halted.has(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
+        this.#delivery.halted.delete(partition);
+      }
       const delivery: Delivery = {
         partition,
         log,

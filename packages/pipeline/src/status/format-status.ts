@@ -1,4 +1,4 @@
-import type { PipelineStatus } from './pipeline-status.ts';
+import type { ConnectorStatus } from './pipeline-status.ts';
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -12,38 +12,45 @@ function table(rows: string[][]): string[] {
   );
 }
 
-/** `outbox status` for people: the outbox, each partition's owner and backlog, and the publishers. */
-export function formatStatus(connector: string, status: PipelineStatus, now = Date.now()): string {
+/** `outbox status` for people: the outbox, each partition's state, owner and backlog, and the publishers. */
+export function formatStatus(status: ConnectorStatus, now = Date.now()): string {
   const lines: string[] = [];
-  const capture = status.capture;
+  const outbox = status.outbox;
   lines.push(
-    capture
-      ? `connector ${connector}: outbox depth ${capture.depth}` +
-          (capture.oldestOccurredAt ? `, oldest event ${ago(capture.oldestOccurredAt, now)}` : '') +
-          ` (capture worker reported ${ago(capture.updatedAt, now)})`
-      : `connector ${connector}: no capture worker has reported yet`,
+    `connector ${status.name}: ${status.connector.state}, ` +
+      (outbox
+        ? `${outbox.pending} events in the outbox` +
+          (outbox.oldestOccurredAt ? `, oldest ${ago(outbox.oldestOccurredAt, now)}` : '') +
+          `, ${status.published} published (capture worker reported ${ago(outbox.updatedAt, now)})`
+        : 'no capture worker has reported yet'),
   );
   lines.push('');
   lines.push(
     ...table([
       ['partition', 'state', 'owner', 'active', 'waiting jobs', 'in flight'],
-      ...status.partitions.map((p) => [
-        String(p.partition),
-        p.halted ? `HALTED: ${p.halted.reason}` : p.active > 0 ? 'publishing' : p.waiting > 0 ? 'waiting' : 'idle',
-        p.owner ?? '-',
-        String(p.active),
-        String(p.waiting),
-        p.inFlight === null ? '?' : String(p.inFlight),
+      ...status.tasks.map((t) => [
+        String(t.id),
+        t.halted ? `HALTED: ${t.halted.reason}` : t.state,
+        t.worker_id ?? '-',
+        String(t.active),
+        String(t.waiting),
+        t.inFlight === null ? '?' : String(t.inFlight),
       ]),
     ]),
   );
   lines.push('');
-  if (status.publishers.length === 0) lines.push('publishers: none has published yet');
+  if (status.publishers.length === 0) lines.push('publishers: none yet');
   else {
     lines.push(
       ...table([
-        ['publisher', 'jobs', 'events', 'last published'],
-        ...status.publishers.map((p) => [p.name, String(p.jobs), String(p.events), ago(p.lastSeen, now)]),
+        ['publisher', 'live', 'jobs', 'events', 'last published'],
+        ...status.publishers.map((p) => [
+          p.name,
+          p.live ? 'yes' : 'no',
+          String(p.jobs),
+          String(p.events),
+          p.lastSeen ? ago(p.lastSeen, now) : '-',
+        ]),
       ]),
     );
   }

@@ -1,79 +1,135 @@
 import type { PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import type { Queue } from 'bullmq';
+import { assignPartitions } from '../publisher/partition-assignment.ts';
 
-export interface PartitionStatus {
-  partition: number;
-  /** Jobs waiting (including rate-limited and delayed ones). */
+/** Kafka Connect's task states, plus HALTED: attempts ran out, probed until it works again. */
+export type TaskState = 'RUNNING' | 'PAUSED' | 'HALTED' | 'UNASSIGNED';
+
+/** One partition, shown as a Kafka Connect task (`id` is the partition). */
+export interface TaskStatus {
+  id: number;
+  state: TaskState;
+  /** The publisher it is assigned to (the one holding its job right now, if any). */
+  worker_id: string | null;
+  /** Jobs waiting (including paused, rate-limited and delayed ones). */
   waiting: number;
   active: number;
-  /** The publisher working on the partition's job right now, if any. */
-  owner: string | null;
   /** Events enqueued and not yet acknowledged, as the capture worker last reported. */
   inFlight: number | null;
   halted: { reason: string; publisher: string; since: string } | null;
+  /** Why it is halted, as Kafka Connect reports a failed task's trace. */
+  trace?: string;
 }
 
 export interface PublisherStatus {
   name: string;
+  /** Sent a heartbeat within the last few seconds. */
+  live: boolean;
   jobs: number;
   events: number;
-  lastSeen: string;
+  lastSeen: string | null;
 }
 
-export interface PipelineStatus {
-  capture: { depth: number; oldestOccurredAt: string | null; updatedAt: string } | null;
-  partitions: PartitionStatus[];
+export interface OutboxStatus {
+  /** Rows in the outbox. */
+  pending: number;
+  oldestOccurredAt: string | null;
+  /** Rows enqueued and not yet acknowledged. */
+  inFlight: number;
+  /** When the capture worker last reported. */
+  updatedAt: string;
+}
+
+/** A connector's status in the shape of Kafka Connect's `GET /connectors/{name}/status`. */
+export interface ConnectorStatus {
+  name: string;
+  type: 'source';
+  connector: { state: 'RUNNING' | 'PAUSED' };
+  tasks: TaskStatus[];
+  outbox: OutboxStatus | null;
   publishers: PublisherStatus[];
+  /** Events all publishers got Kafka's ack for, since their counters were created. */
+  published: number;
 }
 
-/** The fleet as Redis sees it: per partition its queue, owner and backlog; per publisher its work. */
-export async function readPipelineStatus(
+/** How long a publisher's heartbeat counts; matches the publishers' own membership TTL. */
+const liveMs = 3000;
+
+/** Publishers with a heartbeat in the last few seconds, sorted. */
+export async function livePublishers(redis: RedisClient, names: PipelineNames, now = Date.now()): Promise<string[]> {
+  return (await redis.zrangebyscore(names.members, now - liveMs, '+inf')).sort();
+}
+
+/** The connector as Redis sees it: per partition its state, owner and backlog; per publisher its work. */
+export async function readConnectorStatus(
   redis: RedisClient,
   names: PipelineNames,
   queues: Queue<PublishJobData>[],
-): Promise<PipelineStatus> {
-  const [capture, halted, publisherNames] = await Promise.all([
+  connector: string,
+): Promise<ConnectorStatus> {
+  const [capture, halted, publisherNames, live] = await Promise.all([
     redis.hgetall(names.captureStatus),
     redis.hgetall(names.halted),
     redis.smembers(names.publishers),
+    livePublishers(redis, names),
   ]);
   const inFlight = capture.inFlight ? (JSON.parse(capture.inFlight) as number[]) : [];
-  const partitions = await Promise.all(
-    queues.map(async (queue, partition): Promise<PartitionStatus> => {
-      const [counts, active] = await Promise.all([
+  const assigned = new Map<number, string>();
+  for (const member of live) for (const p of assignPartitions(queues.length, live, member)) assigned.set(p, member);
+
+  let pausedQueues = 0;
+  const tasks = await Promise.all(
+    queues.map(async (queue, id): Promise<TaskStatus> => {
+      const [counts, active, paused] = await Promise.all([
         queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
         queue.getActive(0, 0),
+        queue.isPaused(),
       ]);
-      const haltedState = halted[String(partition)];
+      const haltedState = halted[String(id)] ? (JSON.parse(halted[String(id)] as string) as TaskStatus['halted']) : null;
+      if (paused) pausedQueues += 1;
+      const worker = active[0]?.processedBy ?? assigned.get(id) ?? null;
+      const state: TaskState = haltedState ? 'HALTED' : paused ? 'PAUSED' : worker ? 'RUNNING' : 'UNASSIGNED';
       return {
-        partition,
+        id,
+        state,
+        worker_id: worker,
         waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
         active: counts.active ?? 0,
-        owner: active[0]?.processedBy ?? null,
-        inFlight: inFlight[partition] ?? null,
-        halted: haltedState ? (JSON.parse(haltedState) as PartitionStatus['halted']) : null,
+        inFlight: inFlight[id] ?? null,
+        halted: haltedState,
+        ...(haltedState ? { trace: haltedState.reason } : {}),
       };
     }),
   );
-  const publishers = (
-    await Promise.all(
-      publisherNames.sort().map(async (name) => {
-        const stats = await redis.hgetall(names.publisher(name));
-        if (!stats.lastSeen) return undefined;
-        return {
-          name,
-          jobs: Number(stats.jobs ?? 0),
-          events: Number(stats.events ?? 0),
-          lastSeen: new Date(Number(stats.lastSeen)).toISOString(),
-        };
-      }),
-    )
-  ).filter((p) => p !== undefined);
+
+  const memberNames = [...new Set([...publisherNames, ...live])].sort();
+  const publishers = await Promise.all(
+    memberNames.map(async (name): Promise<PublisherStatus> => {
+      const stats = await redis.hgetall(names.publisher(name));
+      return {
+        name,
+        live: live.includes(name),
+        jobs: Number(stats.jobs ?? 0),
+        events: Number(stats.events ?? 0),
+        lastSeen: stats.lastSeen ? new Date(Number(stats.lastSeen)).toISOString() : null,
+      };
+    }),
+  );
+  const shown = publishers.filter((p) => p.live || p.lastSeen !== null);
   return {
-    capture: capture.updatedAt
-      ? { depth: Number(capture.depth), oldestOccurredAt: capture.oldestOccurredAt || null, updatedAt: capture.updatedAt }
+    name: connector,
+    type: 'source',
+    connector: { state: pausedQueues > 0 && pausedQueues === queues.length ? 'PAUSED' : 'RUNNING' },
+    tasks,
+    outbox: capture.updatedAt
+      ? {
+          pending: Number(capture.depth),
+          oldestOccurredAt: capture.oldestOccurredAt || null,
+          inFlight: inFlight.reduce((a, b) => a + b, 0),
+          updatedAt: capture.updatedAt,
+        }
       : null,
-    partitions,
-    publishers,
+    publishers: shown,
+    published: shown.reduce((sum, p) => sum + p.events, 0),
   };
 }

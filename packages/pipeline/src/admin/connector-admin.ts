@@ -1,0 +1,74 @@
+import type { Logger } from '@outbox/logger';
+import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
+import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
+
+export interface ConnectorAdminOptions {
+  /** The connector's name, as in the REST API's paths. */
+  name: string;
+  redis: RedisClient;
+  names: PipelineNames;
+  queues: PartitionQueues;
+  /** Where the pause decision is kept, so it outlives Redis' data. */
+  store: Pick<OutboxStore, 'connectorState' | 'setConnectorState'>;
+  logger: Logger;
+}
+
+/**
+ * What an operator can do to a running connector, like Kafka Connect's REST API: read its status,
+ * pause and resume it, restart halted partitions. Runs in the capture worker, which owns the
+ * outbox (and so the pause decision, kept in SQLite beside it); every action is logged.
+ */
+export class ConnectorAdmin {
+  readonly #o: ConnectorAdminOptions;
+  readonly #log: Logger;
+
+  constructor(options: ConnectorAdminOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'admin' });
+  }
+
+  get name(): string {
+    return this.#o.name;
+  }
+
+  status(): Promise<ConnectorStatus> {
+    return readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name);
+  }
+
+  state(): ConnectorState {
+    return this.#o.store.connectorState();
+  }
+
+  /**
+   * Publishers stop taking jobs (BullMQ's queue pause); the job each holds finishes first. Capture
+   * goes on filling the queues up to their in-flight budget, so resuming starts at full speed.
+   */
+  async pause(): Promise<void> {
+    this.#o.store.setConnectorState('PAUSED');
+    await Promise.all(this.#o.queues.map((queue) => queue.pause()));
+    this.#log.warn('connector paused by an operator: publishers take no new jobs');
+  }
+
+  async resume(): Promise<void> {
+    this.#o.store.setConnectorState('RUNNING');
+    await Promise.all(this.#o.queues.map((queue) => queue.resume()));
+    this.#log.warn('connector resumed by an operator');
+  }
+
+  /**
+   * Tries halted partitions again now, with a full budget of attempts, instead of waiting for
+   * their next probe. Partitions that are not halted are left alone. Returns the ones restarted.
+   */
+  async restart(partitions?: readonly number[]): Promise<number[]> {
+    const halted = Object.keys(await this.#o.redis.hgetall(this.#o.names.halted)).map(Number);
+    const chosen = halted.filter((p) => partitions === undefined || partitions.includes(p));
+    for (const partition of chosen) {
+      // The publisher sees the flag gone and gives the head job its full attempts again.
+      await this.#o.redis.hdel(this.#o.names.halted, String(partition));
+      await this.#o.queues[partition]?.removeRateLimitKey();
+    }
+    if (chosen.length > 0) this.#log.warn({ partitions: chosen }, 'halted partitions restarted by an operator');
+    return chosen;
+  }
+}

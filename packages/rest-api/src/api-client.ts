@@ -1,0 +1,52 @@
+import { OutboxError } from '@outbox/errors';
+
+/** A call to the REST API failed; the message says why in words a user can act on. */
+export class ApiCallError extends OutboxError {
+  readonly status: number | null;
+
+  constructor(message: string, status: number | null, cause?: unknown) {
+    super(message, { code: 'API_CALL_FAILED', cause });
+    this.status = status;
+  }
+}
+
+/** The REST API as the CLI and tests use it: JSON in and out, the API's own errors as messages. */
+export class ConnectorApiClient {
+  readonly #baseUrl: string;
+  readonly #token: string | undefined;
+
+  constructor(baseUrl: string, token?: string) {
+    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#token = token;
+  }
+
+  async request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const url = `${this.#baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new ApiCallError(
+        `cannot reach the REST API at ${this.#baseUrl} (${reason}): is the capture worker running? (OUTBOX_API_URL sets the address)`,
+        null,
+        error,
+      );
+    }
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) {
+      const message = (json as { message?: string } | undefined)?.message ?? response.statusText;
+      throw new ApiCallError(`${method} ${path} → ${response.status}: ${message}`, response.status);
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ConnectorAdmin } from '@outbox/pipeline';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError, parseInput } from '../api-error.ts';
+
+const connectorParams = z.object({ name: z.string() });
+const taskParams = connectorParams.extend({
+  task: z.coerce.number({ error: 'a partition number' }).int('a partition number').min(0, 'a partition number'),
+});
+
+/** The connector named in the path, or a 404 naming the ones there are. */
+export function connectorFrom(admin: ConnectorAdmin, params: unknown): ConnectorAdmin {
+  const { name } = parseInput(connectorParams, params, 'path');
+  if (name !== admin.name) throw new ApiError(404, 'NOT_FOUND', `no connector named "${name}"; there is "${admin.name}"`);
+  return admin;
+}
+
+/** Kafka Connect's connector routes: list, status, pause, resume, restart (tasks are partitions). */
+export function registerConnectorRoutes(app: FastifyInstance, admin: ConnectorAdmin): void {
+  const partitionFrom = async (params: unknown): Promise<number> => {
+    const { task } = parseInput(taskParams, params, 'path');
+    const status = await connectorFrom(admin, params).status();
+    if (task >= status.tasks.length) {
+      throw new ApiError(404, 'NOT_FOUND', `no task ${task}: the connector has tasks 0 to ${status.tasks.length - 1}`);
+    }
+    return task;
+  };
+
+  app.get('/connectors', async () => [admin.name]);
+
+  app.get('/connectors/:name', async (request) => {
+    const status = await connectorFrom(admin, request.params).status();
+    return {
+      name: status.name,
+      type: status.type,
+      tasks: status.tasks.map((t) => ({ connector: status.name, task: t.id })),
+    };
+  });
+
+  app.get('/connectors/:name/status', async (request) => connectorFrom(admin, request.params).status());
+
+  app.get('/connectors/:name/tasks/:task/status', async (request) => {
+    const partition = await partitionFrom(request.params);
+    const status = await admin.status();
+    return status.tasks[partition];
+  });
+
+  app.put('/connectors/:name/pause', async (request, reply) => {
+    await connectorFrom(admin, request.params).pause();
+    return reply.code(202).send({ name: admin.name, state: 'PAUSED' });
+  });
+
+  app.put('/connectors/:name/resume', async (request, reply) => {
+    await connectorFrom(admin, request.params).resume();
+    return reply.code(202).send({ name: admin.name, state: 'RUNNING' });
+  });
+
+  app.post('/connectors/:name/restart', async (request, reply) => {
+    const restarted = await connectorFrom(admin, request.params).restart();
+    return reply.code(202).send({ name: admin.name, restarted });
+  });
+
+  app.post('/connectors/:name/tasks/:task/restart', async (request, reply) => {
+    const partition = await partitionFrom(request.params);
+    const restarted = await admin.restart([partition]);
+    return reply.code(202).send({ name: admin.name, restarted });
+  });
+}

@@ -1,0 +1,105 @@
+import { kafkaAnswers } from '@outbox/kafka';
+import { PipelineMetrics } from '@outbox/observability';
+import { acquireCaptureLock, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { CaptureWorker, ConnectorAdmin, livePublishers } from '@outbox/pipeline';
+import {
+  AckStream,
+  applyQueueSettings,
+  CursorStore,
+  createRedisClient,
+  openPartitionQueues,
+  partitionOf,
+  pipelineNames,
+} from '@outbox/queue';
+import { registerConnectorApi } from '@outbox/rest-api';
+import { buildService, type Service } from '@outbox/runtime';
+import { startOpsHttp } from './ops-http.ts';
+import { type ServiceContext, version } from './service-context.ts';
+
+/** Kafka Connect's REST port; the capture worker serves the connector's REST API. */
+const capturePort = 8083;
+
+/** Everything the capture worker needs, from config; what it acquires is released in reverse. */
+export async function createCaptureService({ config, logger: rootLogger }: ServiceContext): Promise<Service> {
+  const logger = rootLogger.child({ connector: config.connector.name });
+  return buildService(async (releasers) => {
+    const lock = acquireCaptureLock(config.sqlite.path);
+    releasers.add('capture lock', () => lock.release());
+    const db = openDatabase(config.sqlite.path, config.sqlite);
+    releasers.add('database', () => db.close());
+    migrateOutbox(db, config.outbox.table);
+    const store = createOutboxStore(db, config.outbox.table);
+
+    const names = pipelineNames(config.redis.prefix, config.connector.name);
+    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'capture' });
+    releasers.add('redis', () => redis.quit());
+    const ackRedis = createRedisClient(config.redis.url, { logger, connectionName: 'capture-acks' });
+    releasers.add('redis (acks)', () => ackRedis.quit());
+    const queues = await openPartitionQueues(redis, names, {
+      prefix: config.redis.prefix,
+      partitions: config.pipeline.partitions,
+      applySettings: false,
+    });
+    releasers.add('queues', () => Promise.all(queues.map((q) => q.close())));
+
+    const metrics = new PipelineMetrics(config.connector.name);
+    const worker = new CaptureWorker({
+      store,
+      dbPath: config.sqlite.path,
+      queues,
+      cursorStore: new CursorStore(redis, names, store.instanceId()),
+      ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
+      partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
+      aggregateType: config.outbox.aggregateType,
+      logger,
+      // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
+      applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
+      observers: [metrics.observer],
+      reportStatus: async (status) => {
+        await redis.hset(names.captureStatus, { ...status, inFlight: JSON.stringify(status.inFlight) });
+      },
+      ...config.capture,
+    });
+    await worker.start();
+    releasers.add('capture worker', () => worker.close());
+
+    const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, logger });
+    metrics.readGaugesFrom(async () => {
+      const stats = store.stats();
+      const inFlight = worker.counts.inFlight;
+      const [halted, live, counts] = await Promise.all([
+        redis.hlen(names.halted),
+        livePublishers(redis, names),
+        Promise.all(queues.map((q) => q.getJobCounts('waiting', 'prioritized', 'delayed', 'active'))),
+      ]);
+      const jobs: Record<string, number> = {};
+      for (const c of counts) for (const [state, n] of Object.entries(c)) jobs[state] = (jobs[state] ?? 0) + n;
+      return {
+        pending: stats.depth,
+        oldestOccurredAt: stats.oldestOccurredAt,
+        notEnqueued: Math.max(0, stats.depth - inFlight),
+        inFlight,
+        haltedPartitions: halted,
+        livePublishers: live.length,
+        paused: store.connectorState() === 'PAUSED',
+        jobs,
+      };
+    });
+    await startOpsHttp({
+      config,
+      logger,
+      metrics,
+      releasers,
+      defaultPort: capturePort,
+      readiness: {
+        redis: () => redis.ping(),
+        kafka: async () => {
+          if (!(await kafkaAnswers(config.kafka.brokers))) throw new Error(`no answer from ${config.kafka.brokers.join(',')}`);
+        },
+        sqlite: async () => db.prepare('SELECT 1').get(),
+      },
+      addRoutes: (app) => registerConnectorApi(app, { admin, token: config.http.token, version }),
+    });
+    return {};
+  });
+}

@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { connectWithRetry, createKafka, EventProducer, ensureTopics, kafkaAnswers, topicFor } from '@outbox/kafka';
+import { PipelineMetrics } from '@outbox/observability';
+import { PublisherWorker } from '@outbox/pipeline';
+import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
+import { buildService, type Service } from '@outbox/runtime';
+import { startOpsHttp } from './ops-http.ts';
+import type { ServiceContext } from './service-context.ts';
+
+/** A publisher: Redis and Kafka only, never the database file, so it can run on any host. */
+export async function createPublisherService({ config, logger: rootLogger }: ServiceContext): Promise<Service> {
+  const logger = rootLogger.child({ connector: config.connector.name });
+  return buildService(async (releasers) => {
+    const kafka = createKafka(config.kafka, logger);
+    const admin = kafka.admin();
+    await connectWithRetry('admin', () => admin.connect(), { brokers: config.kafka.brokers, logger });
+    try {
+      const topics = [config.kafka.topicTemplate, config.kafka.dlqTopicTemplate].map((t) =>
+        topicFor(t, config.outbox.aggregateType),
+      );
+      const created = await ensureTopics(admin, topics, {
+        create: config.kafka.createTopics,
+        partitions: config.kafka.topicPartitions,
+        replicationFactor: config.kafka.topicReplicationFactor,
+      });
+      if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
+    } finally {
+      await admin.disconnect();
+    }
+
+    const producer = new EventProducer({
+      kafka,
+      logger: logger.child({ component: 'producer' }),
+      compression: config.kafka.compression,
+      maxBatchBytes: config.kafka.maxBatchBytes,
+    });
+    await connectWithRetry('producer', () => producer.connect(), { brokers: config.kafka.brokers, logger });
+    releasers.add('producer', () => producer.close());
+
+    const names = pipelineNames(config.redis.prefix, config.connector.name);
+    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'publisher' });
+    releasers.add('redis', () => redis.quit());
+    const metrics = new PipelineMetrics(config.connector.name);
+    const { name, ...publisher } = config.publisher;
+    const worker = new PublisherWorker({
+      name: name ?? `${hostname()}-${process.pid}`,
+      redis,
+      names,
+      prefix: config.redis.prefix,
+      partitions: config.pipeline.partitions,
+      producer,
+      ackStream: new AckStream(redis, names.acks, names.ackGroup),
+      topicTemplate: config.kafka.topicTemplate,
+      dlqTopicTemplate: config.kafka.dlqTopicTemplate,
+      logger,
+      observers: [metrics.observer],
+      ...publisher,
+    });
+    await worker.start();
+    releasers.add('publisher worker', () => worker.close());
+    await startOpsHttp({
+      config,
+      logger,
+      metrics,
+      releasers,
+      // Several publishers may share a host: the OS picks a free port unless one is configured.
+      defaultPort: 0,
+      readiness: {
+        redis: () => redis.ping(),
+        kafka: async () => {
+          if (!(await kafkaAnswers(config.kafka.brokers))) throw new Error(`no answer from ${config.kafka.brokers.join(',')}`);
+        },
+      },
+    });
+    return {};
+  });
+}

@@ -1,0 +1,14 @@
+import type { AppProcess } from './spawn-app.ts';
+import { waitFor } from './wait-for.ts';
+
+/**
+ * The URL a worker's HTTP server listens on, read from its start-up log line: tests run workers
+ * with OUTBOX_HTTP_PORT=0 so that nothing collides, and the OS picks the port.
+ */
+export async function httpUrlOf(app: AppProcess): Promise<string> {
+  return waitFor(
+    'the HTTP server to listen',
+    () => /"url":"(http:\/\/[^"]+)"[^\n]*HTTP server listening/.exec(app.output())?.[1] ?? undefined,
+    { timeoutMs: 60_000 },
+  );
+}

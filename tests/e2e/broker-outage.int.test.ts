@@ -54,9 +54,11 @@ describe('a broker outage', () => {
         timeoutMs: 60_000,
       },
     );
-    const status = start('cli', env, ['status']);
-    expect(await status.exited).toBe(0);
-    expect(status.output()).toMatch(/HALTED: /);
+    // The halt is logged a moment before it is recorded in Redis, where `outbox status` reads it.
+    await waitFor('`outbox status` to show the halt', async () => {
+      const status = start('cli', env, ['status']);
+      return (await status.exited) === 0 && /HALTED: /.test(status.output());
+    });
     expect(outboxDepth(config.sqlite.path)).toBeGreaterThan(0);
 
     broker = await startKafkaBroker(options);

@@ -40,7 +40,7 @@ describe('per-aggregate order with many publisher processes', () => {
     const idsFile = join(dir, 'committed-ids.txt');
     try {
       // The CLI's status goes through the capture worker's REST API.
-      env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
+      env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', { ...env, LOG_LEVEL: 'info' }));
       const slots = ['pub-1', 'pub-2', 'pub-3'];
       const publishers = slots.map((name) => start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }));
       const outputs: (() => string)[] = publishers.map((p) => p.output);
@@ -141,7 +141,7 @@ describe('per-aggregate order with many publisher processes', () => {
       LOG_LEVEL: 'warn',
     });
     // The CLI's status goes through the capture worker's REST API.
-    env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
+    env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', { ...env, LOG_LEVEL: 'info' }));
     const publishers = ['pub-a', 'pub-b'].map((name) => ({
       name,
       app: start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }),

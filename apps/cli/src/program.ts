@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerConnectorCommands } from './commands/connector.ts';
+import { registerDeadLetterCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFleetCommands } from './commands/fleet.ts';
 import { registerInfraCommands } from './commands/infra.ts';
 import { registerLoadCommand } from './commands/load.ts';
+import { registerOffsetCommands } from './commands/offsets.ts';
 import { registerServiceCommands } from './commands/services.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -29,6 +31,8 @@ export function buildProgram(env: Env): Command {
   registerServiceCommands(program, env);
   registerLoadCommand(program, env);
   registerConnectorCommands(program, env);
+  registerDeadLetterCommands(program, env);
+  registerOffsetCommands(program, env);
   registerFleetCommands(program, env);
   registerDemoCommand(program, env);
   return program;

@@ -44,6 +44,13 @@ export const envKeys = {
   OUTBOX_HTTP_PORT: 'http.port',
   OUTBOX_HTTP_TOKEN: 'http.token',
   OUTBOX_API_URL: 'api.url',
+  OUTBOX_ALERT_WEBHOOK_URL: 'alerts.webhookUrl',
+  OUTBOX_ALERT_ERROR_THRESHOLD: 'alerts.errorThreshold',
+  OUTBOX_ALERT_WINDOW_MS: 'alerts.windowMs',
+  OUTBOX_ALERT_WEBHOOK_TIMEOUT_MS: 'alerts.webhookTimeoutMs',
+  OUTBOX_ALERT_WEBHOOK_MAX_ATTEMPTS: 'alerts.webhookMaxAttempts',
+  OUTBOX_ALERT_WEBHOOK_RETRY_INITIAL_MS: 'alerts.webhookRetryInitialMs',
+  OUTBOX_ALERT_WEBHOOK_RETRY_MAX_MS: 'alerts.webhookRetryMaxMs',
   LOG_LEVEL: 'log.level',
   LOG_FORMAT: 'log.format',
 } as const satisfies Record<string, string | null>;

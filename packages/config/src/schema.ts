@@ -164,6 +164,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    alerts: z
+      .object({
+        /** Where alerts are POSTed as JSON; without it they are only logged. */
+        webhookUrl: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL')
+          .refine((url) => URL.canParse(url), 'an http:// or https:// URL')
+          .optional(),
+        /** An error kind seen this often within `windowMs` raises an alert. */
+        errorThreshold: positiveInt.default(5),
+        /** The window of the error count, and how long alike alerts are held back after one. */
+        windowMs: positiveInt.default(60000),
+        webhookTimeoutMs: positiveInt.default(5000),
+        /** POSTs per alert before it is logged and dropped. */
+        webhookMaxAttempts: positiveInt.default(5),
+        webhookRetryInitialMs: positiveInt.default(500),
+        webhookRetryMaxMs: positiveInt.default(30000),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -23,6 +23,33 @@ export const deadLetterHeaders = {
   valueSha256: '__outbox.errors.value.sha256',
 } as const;
 
+/** Every dead-letter header starts with this; a replay leaves them all out. */
+export const deadLetterHeaderPrefix = '__outbox.errors.';
+
+/** What a replayed dead letter carries, so consumers can tell it is outside the ordering guarantee. */
+export const replayHeaders = {
+  replayed: '__outbox.replayed',
+  replayedAt: '__outbox.replayedAt',
+} as const;
+
+/**
+ * The record a dead letter is replayed as: its key, value and headers as they were before it was
+ * dead-lettered (the error headers left out), plus headers saying it is a replay and when.
+ * `value` replaces the dead letter's own (a dead letter without its value gets it from SQLite).
+ */
+export function fromDeadLetter(
+  deadLetter: { key: string; value: string | Buffer | null; headers: Record<string, string> },
+  replayedAt: Date,
+): Message {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(deadLetter.headers)) {
+    if (!name.startsWith(deadLetterHeaderPrefix)) headers[name] = value;
+  }
+  headers[replayHeaders.replayed] = 'true';
+  headers[replayHeaders.replayedAt] = replayedAt.toISOString();
+  return { key: deadLetter.key, value: deadLetter.value, headers };
+}
+
 /**
  * The dead-letter record of an event: the same key, value and headers, plus what went wrong.
  * With `withoutValue` (the event is too large even for the dead-letter topic) the value is left

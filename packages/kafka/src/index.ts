@@ -1,9 +1,17 @@
 export { classifyKafkaError, type KafkaErrorClass } from './classify-error.ts';
 export { type ConsumerServiceOptions, createConsumerService } from './consumer-service.ts';
-export { type DeadLetterContext, deadLetterHeaders, toDeadLetter } from './dead-letter.ts';
+export {
+  type DeadLetterContext,
+  deadLetterHeaderPrefix,
+  deadLetterHeaders,
+  fromDeadLetter,
+  replayHeaders,
+  toDeadLetter,
+} from './dead-letter.ts';
 export { chunkByBytes, EventProducer, type EventProducerOptions } from './event-producer.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
 export { kafkaAnswers } from './kafka-probe.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
+export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';
 export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';

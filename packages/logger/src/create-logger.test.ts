@@ -12,10 +12,13 @@ describe('createLogger', () => {
       },
     });
     const logger = createLogger({ format: 'json', destination, base: { connector: 'users-outbox' } });
-    logger.child({ component: 'capture' }).info({ kafka: { sasl: { password: 'hunter2' } }, token: 't0k' }, 'hello');
+    logger
+      .child({ component: 'capture' })
+      .info({ kafka: { sasl: { password: 'hunter2' } }, token: 't0k', config: { http: { token: 'api-secret' } } }, 'hello');
     const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(line).toMatchObject({ component: 'capture', connector: 'users-outbox', msg: 'hello', token: '[redacted]' });
     expect(JSON.stringify(line)).not.toContain('hunter2');
+    expect(JSON.stringify(line)).not.toContain('api-secret');
   });
 
   it('hides the password of a URL', () => {

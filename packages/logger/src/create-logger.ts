@@ -22,6 +22,7 @@ const redactPaths = [
   '*.*.password',
   'token',
   '*.token',
+  '*.*.token',
   'authorization',
   '*.authorization',
   '*.headers.authorization',

@@ -1,8 +1,9 @@
 export { appendOutboxEvent, type NewOutboxEvent } from './append-outbox-event.ts';
 export { acquireCaptureLock, type CaptureLock } from './capture-lock.ts';
+export { createDeadLetterStore, type DeadLetterReplay, type DeadLetterStore } from './dead-letter-store.ts';
 export { quoteIdentifier } from './identifiers.ts';
 export { type Migration, runMigrations } from './migrations.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
-export type { OutboxRow } from './outbox-row.ts';
+export type { OutboxKey, OutboxRow } from './outbox-row.ts';
 export { migrateOutbox } from './outbox-schema.ts';
 export { type ConnectorState, createOutboxStore, type OutboxStats, type OutboxStore, readOutboxDepth } from './outbox-store.ts';

@@ -13,3 +13,6 @@ export interface OutboxRow {
   /** W3C trace context of the request that wrote it, when there was one. */
   traceparent: string | null;
 }
+
+/** What a scan of the outbox needs to place a row in its partition, without its payload. */
+export type OutboxKey = Pick<OutboxRow, 'id' | 'aggregateId'>;

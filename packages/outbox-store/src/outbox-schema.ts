@@ -45,6 +45,20 @@ function outboxMigrations(table: string): Migration[] {
           deadLetteredAt TEXT NOT NULL
         )`),
     },
+    {
+      version: 3,
+      name: 'create dead-letter replay table',
+      // One row per dead letter an operator replayed to its original topic, so a replay of "all"
+      // never sends one twice and the dead-letter list shows which ones went back.
+      up: (db) =>
+        db.exec(`CREATE TABLE ${quoteIdentifier(`${table}_dlq_replays`)} (
+          eventId TEXT PRIMARY KEY,
+          outboxId INTEGER NOT NULL,
+          topic TEXT NOT NULL,
+          replayedAt TEXT NOT NULL,
+          replayedBy TEXT
+        )`),
+    },
   ];
 }
 

@@ -23,6 +23,7 @@ describe('outbox store', () => {
     expect(store.readAfter(0, 2).map((r) => r.payload)).toEqual(['{"i":0}', '{"i":1}']);
     expect(store.deleteIds([2, 4, 99])).toBe(2);
     expect(store.readAfter(0, 10).map((r) => r.id)).toEqual([1, 3, 5]);
+    expect(store.readKeysAfter(1, 4, 10)).toEqual([{ id: 3, aggregateId: '2' }]);
     expect(store.stats()).toMatchObject({ depth: 3, oldestId: 1 });
   });
 

@@ -1,6 +1,6 @@
 import { quoteIdentifier } from './identifiers.ts';
 import { type Database, openDatabase } from './open-database.ts';
-import type { OutboxRow } from './outbox-row.ts';
+import type { OutboxKey, OutboxRow } from './outbox-row.ts';
 
 export interface OutboxStats {
   /** Rows not yet acknowledged. */
@@ -14,6 +14,11 @@ export interface OutboxStore {
   readonly table: string;
   /** Rows with `id > afterId`, in id (= commit) order. */
   readAfter(afterId: number, limit: number): OutboxRow[];
+  /**
+   * Ids and aggregate ids only, of rows with `afterId < id <= upTo`, in id order: for scans that
+   * run between capture rounds and must not read payloads.
+   */
+  readKeysAfter(afterId: number, upTo: number, limit: number): OutboxKey[];
   /** Deletes exactly these ids (never a range: other partitions' rows may sit in between). */
   deleteIds(ids: readonly number[]): number;
   /** Copies these rows into the dead-letter table before they are deleted. */
@@ -39,6 +44,9 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     `SELECT id, eventId, aggregateId, eventType, payload, occurredAt, traceparent
      FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`,
   );
+  const readKeysAfter = db.prepare<[number, number, number], OutboxKey>(
+    `SELECT id, aggregateId FROM ${t} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+  );
   // One statement with a JSON array: no limit on bound parameters and one plan for any batch size.
   const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`);
   const stats = db.prepare<[], OutboxStats>(
@@ -61,6 +69,7 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
   return {
     table,
     readAfter: (afterId, limit) => readAfter.all(afterId, limit),
+    readKeysAfter: (afterId, upTo, limit) => readKeysAfter.all(afterId, upTo, limit),
     deleteIds: (ids) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes),
     keepDeadLetters: (ids) => (ids.length === 0 ? 0 : keep.run(new Date().toISOString(), JSON.stringify(ids)).changes),
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },

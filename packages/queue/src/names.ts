@@ -14,6 +14,11 @@ export interface PipelineNames {
   ackGroup: string;
   /** Redis hash: partition → why it is halted, written by the publisher that halted it. */
   halted: string;
+  /**
+   * Redis hash: partition → what an operator asked done with the head event of that halted
+   * partition (skip it, or dead-letter it), honoured by the publisher on its next attempt.
+   */
+  headActions: string;
   /** Redis hash: what the capture worker last saw (outbox depth, in-flight per partition). */
   captureStatus: string;
   /** Redis sorted set: live publishers scored by their last heartbeat. */
@@ -33,6 +38,7 @@ export function pipelineNames(prefix: string, connector: string): PipelineNames 
     acks: `${base}:acks`,
     ackGroup: 'capture',
     halted: `${base}:halted`,
+    headActions: `${base}:head-actions`,
     captureStatus: `${base}:capture`,
     members: `${base}:members`,
     publishers: `${base}:publishers`,

@@ -34,7 +34,8 @@ export class ConnectorApiClient {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new ApiCallError(
         `cannot reach the REST API at ${this.#baseUrl} (${reason}): is the capture worker running? (OUTBOX_API_URL sets the address)`,
         null,

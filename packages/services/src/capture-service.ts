@@ -1,7 +1,7 @@
-import { kafkaAnswers } from '@outbox/kafka';
-import { PipelineMetrics } from '@outbox/observability';
-import { acquireCaptureLock, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
-import { CaptureWorker, ConnectorAdmin, livePublishers } from '@outbox/pipeline';
+import { createKafka, EventProducer, kafkaAnswers, readTopicsToEnd, topicFor } from '@outbox/kafka';
+import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
+import { acquireCaptureLock, createDeadLetterStore, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, livePublishers, PartitionAdmin } from '@outbox/pipeline';
 import {
   AckStream,
   applyQueueSettings,
@@ -11,7 +11,7 @@ import {
   partitionOf,
   pipelineNames,
 } from '@outbox/queue';
-import { registerConnectorApi } from '@outbox/rest-api';
+import { registerConnectorApi, registerStatusPage } from '@outbox/rest-api';
 import { buildService, type Service } from '@outbox/runtime';
 import { startOpsHttp } from './ops-http.ts';
 import { type ServiceContext, version } from './service-context.ts';
@@ -20,8 +20,7 @@ import { type ServiceContext, version } from './service-context.ts';
 const capturePort = 8083;
 
 /** Everything the capture worker needs, from config; what it acquires is released in reverse. */
-export async function createCaptureService({ config, logger: rootLogger }: ServiceContext): Promise<Service> {
-  const logger = rootLogger.child({ connector: config.connector.name });
+export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
     const lock = acquireCaptureLock(config.sqlite.path);
     releasers.add('capture lock', () => lock.release());
@@ -43,6 +42,9 @@ export async function createCaptureService({ config, logger: rootLogger }: Servi
     releasers.add('queues', () => Promise.all(queues.map((q) => q.close())));
 
     const metrics = new PipelineMetrics(config.connector.name);
+    const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
+    // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
+    releasers.add('alerts', () => alerts.close());
     const worker = new CaptureWorker({
       store,
       dbPath: config.sqlite.path,
@@ -54,7 +56,7 @@ export async function createCaptureService({ config, logger: rootLogger }: Servi
       logger,
       // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
       applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
-      observers: [metrics.observer],
+      observers: [metrics.observer, alerts],
       reportStatus: async (status) => {
         await redis.hset(names.captureStatus, { ...status, inFlight: JSON.stringify(status.inFlight) });
       },
@@ -64,6 +66,34 @@ export async function createCaptureService({ config, logger: rootLogger }: Servi
     releasers.add('capture worker', () => worker.close());
 
     const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, logger });
+    const partitions = new PartitionAdmin({
+      capture: worker,
+      redis,
+      names,
+      queues,
+      store,
+      restart: (p) => admin.restart(p),
+      logger,
+    });
+    // Kafka only for operators' dead-letter requests: the producer connects on the first replay.
+    const kafka = createKafka(config.kafka, logger);
+    let replayProducer: EventProducer | undefined;
+    releasers.add('producer (replays)', async () => replayProducer?.close());
+    const deadLetters = new DeadLetterAdmin({
+      dlqTopic: topicFor(config.kafka.dlqTopicTemplate, config.outbox.aggregateType),
+      readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
+      send: async (topic, message) => {
+        replayProducer ??= new EventProducer({
+          kafka,
+          logger: logger.child({ component: 'producer' }),
+          compression: config.kafka.compression,
+          maxBatchBytes: config.kafka.maxBatchBytes,
+        });
+        await replayProducer.send(topic, [message]);
+      },
+      store: createDeadLetterStore(db, config.outbox.table),
+      logger,
+    });
     metrics.readGaugesFrom(async () => {
       const stats = store.stats();
       const inFlight = worker.counts.inFlight;
@@ -98,7 +128,10 @@ export async function createCaptureService({ config, logger: rootLogger }: Servi
         },
         sqlite: async () => db.prepare('SELECT 1').get(),
       },
-      addRoutes: (app) => registerConnectorApi(app, { admin, token: config.http.token, version }),
+      addRoutes: (app) => {
+        registerConnectorApi(app, { admin, deadLetters, partitions, token: config.http.token, version });
+        registerStatusPage(app, { admin, queues });
+      },
     });
     return {};
   });

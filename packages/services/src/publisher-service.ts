@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, kafkaAnswers, topicFor } from '@outbox/kafka';
-import { PipelineMetrics } from '@outbox/observability';
+import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { PublisherWorker } from '@outbox/pipeline';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
@@ -8,8 +8,7 @@ import { startOpsHttp } from './ops-http.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** A publisher: Redis and Kafka only, never the database file, so it can run on any host. */
-export async function createPublisherService({ config, logger: rootLogger }: ServiceContext): Promise<Service> {
-  const logger = rootLogger.child({ connector: config.connector.name });
+export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
     const kafka = createKafka(config.kafka, logger);
     const admin = kafka.admin();
@@ -41,6 +40,9 @@ export async function createPublisherService({ config, logger: rootLogger }: Ser
     const redis = createRedisClient(config.redis.url, { logger, connectionName: 'publisher' });
     releasers.add('redis', () => redis.quit());
     const metrics = new PipelineMetrics(config.connector.name);
+    const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
+    // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
+    releasers.add('alerts', () => alerts.close());
     const { name, ...publisher } = config.publisher;
     const worker = new PublisherWorker({
       name: name ?? `${hostname()}-${process.pid}`,
@@ -53,7 +55,7 @@ export async function createPublisherService({ config, logger: rootLogger }: Ser
       topicTemplate: config.kafka.topicTemplate,
       dlqTopicTemplate: config.kafka.dlqTopicTemplate,
       logger,
-      observers: [metrics.observer],
+      observers: [metrics.observer, alerts],
       ...publisher,
     });
     await worker.start();

@@ -1,6 +1,11 @@
 export { freePort, type KafkaBroker, type RedisServer, startKafkaBroker, startRedisServer } from '@outbox/infra';
+export { type AlertReceiver, type ReceivedAlert, startAlertReceiver } from './alert-receiver.ts';
+export { auditDelivery, type DeliveryAudit } from './audit-delivery.ts';
+export { type ChaosRow, formatChaosReport, formatChaosTable } from './chaos-table.ts';
 export { type CommittedEvent, recordCommittedEvents } from './committed-events.ts';
+export { httpUrlOf } from './http-url.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
+export { metricValue, scrapeMetrics } from './scrape-metrics.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';
 export { type TestEnvironment, testEnvironment } from './test-environment.ts';
 export { outboxDepth, useApps } from './use-apps.ts';

@@ -4,6 +4,8 @@ import { projectRoot } from '@outbox/infra';
 
 export interface AppProcess {
   child: ChildProcess;
+  /** The environment it was started with. */
+  env: Record<string, string>;
   /** Everything the process wrote so far, stdout and stderr. */
   output(): string;
   /** Resolves with the exit code (or the signal's name). */
@@ -25,6 +27,7 @@ export function spawnApp(app: string, env: Record<string, string>, args: string[
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     child,
+    env,
     output: () => output,
     exited,
     stop: async (signal = 'SIGTERM') => {

@@ -2,59 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import type { OutboxStore } from '@outbox/outbox-store';
-import {
-  type AckEntry,
-  type AckStream,
-  type CursorStore,
-  type PartitionQueues,
-  type PublishJobData,
-  publishJobId,
-} from '@outbox/queue';
+import type { AckEntry } from '@outbox/queue';
 import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
+import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
+import { planRewind, type RewindPlan } from './plan-rewind.ts';
+import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
+import { toBulkJobs } from './to-bulk-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { watchDatabase } from './watch-database.ts';
 
-export interface CaptureWorkerOptions {
-  store: OutboxStore;
-  /** The database file, watched for commits by other processes. */
-  dbPath: string;
-  queues: PartitionQueues;
-  cursorStore: CursorStore;
-  /** Needs a Redis connection of its own: it blocks while waiting for acknowledgements. */
-  ackStream: AckStream;
-  partitionOf: (aggregateId: string) => number;
-  aggregateType: string;
-  logger: Logger;
-  /** Rows read per query. */
-  batchSize: number;
-  jobMaxRows: number;
-  jobMaxBytes: number;
-  maxInFlightPerPartition: number;
-  ackBatchSize: number;
-  /** The longest the worker sleeps without a change notification. */
-  pollIntervalMs: number;
-  /** Publishes what `outbox status` shows; called at most once a second while anything changes. */
-  reportStatus?: (status: CaptureStatus) => Promise<void>;
-  /**
-   * Re-applies the queues' settings (global concurrency), which Redis forgets with its data;
-   * called at start and after Redis lost its data, before anything is enqueued.
-   */
-  applyQueueSettings: () => Promise<void>;
-  /** Metrics. @defaultValue none */
-  observers?: PipelineObserver[];
-}
-
-/** What the capture worker last saw, for operators. */
-export interface CaptureStatus {
-  depth: number;
-  oldestOccurredAt: string;
-  /** Events enqueued but not yet acknowledged, per partition. */
-  inFlight: number[];
-  updatedAt: string;
-}
+export type { CaptureStatus, CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 
 /**
  * Owns the outbox: tails it by id, enqueues each partition's rows as BullMQ jobs (a bounded number
@@ -73,6 +32,7 @@ export class CaptureWorker {
   #acknowledged = 0;
   #lastReport = 0;
   #epoch = '';
+  #turn: Promise<unknown> = Promise.resolve();
   readonly #observer: Required<PipelineObserver>;
 
   constructor(options: CaptureWorkerOptions) {
@@ -112,7 +72,10 @@ export class CaptureWorker {
       await this.#recoverFromRedisLoss();
     }
     this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
-    this.#loops = [this.#runLoop('capture', () => this.#captureOnce()), this.#runLoop('ack', () => this.#ackOnce())];
+    this.#loops = [
+      this.#runLoop('capture', () => this.#exclusive(() => this.#captureOnce())),
+      this.#runLoop('ack', () => this.#ackOnce()),
+    ];
     this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
   }
 
@@ -148,17 +111,64 @@ export class CaptureWorker {
     }
     // Rows at or below their partition's cursor are in flight: count them against the budget.
     const highest = Math.max(0, ...this.#cursors);
-    for (let after = 0; ; ) {
-      const rows = this.#o.store.readAfter(after, 10_000);
-      for (const row of rows) {
-        if (row.id > highest) break;
-        const p = this.#o.partitionOf(row.aggregateId);
-        if (row.id <= (this.#cursors[p] ?? 0)) this.#inFlight[p]?.add(row.id);
+    scanOutbox(this.#o.store, (row) => {
+      if (row.id > highest) return false;
+      const p = this.#o.partitionOf(row.aggregateId);
+      if (row.id <= (this.#cursors[p] ?? 0)) this.#inFlight[p]?.add(row.id);
+      return true;
+    });
+  }
+
+  /** Each partition's cursor, rows in flight and oldest row in the outbox. */
+  offsets(): Promise<PartitionOffset[]> {
+    return this.#exclusive(async () => {
+      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors.length);
+      return this.#cursors.map((offset, partition) => ({
+        partition,
+        offset,
+        inFlight: this.#inFlight[partition]?.size ?? 0,
+        oldestOutboxId: oldest[partition] ?? null,
+      }));
+    });
+  }
+
+  /**
+   * Moves cursors back (see planRewind) between two capture iterations: the partitions' queued jobs
+   * are removed and in-flight rows forgotten, so their rows above the new cursor are enqueued again,
+   * in order. The caller makes sure none of their jobs is active; all are checked before any changes.
+   */
+  rewind(targets: readonly { partition: number; offset?: number }[]): Promise<RewindPlan[]> {
+    return this.#exclusive(async () => {
+      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors.length);
+      const plans = targets.map((t) =>
+        planRewind({
+          partition: t.partition,
+          cursor: this.#cursors[t.partition] ?? 0,
+          oldest: oldest[t.partition] ?? null,
+          offset: t.offset,
+        }),
+      );
+      try {
+        // A partition's cursor moves only once its jobs are gone, so a failure strands nothing.
+        for (const plan of plans) {
+          await this.#o.queues[plan.partition]?.drain(true);
+          this.#inFlight[plan.partition]?.clear();
+          this.#cursors[plan.partition] = plan.offset;
+        }
+      } finally {
+        await this.#o.cursorStore.save(this.#cursors);
+        this.#wake.wake();
       }
-      const last = rows.at(-1)?.id;
-      if (last === undefined || last > highest) break;
-      after = last;
-    }
+      this.#log.warn({ rewound: plans }, 'capture cursors rewound by an operator; their rows are enqueued again');
+      return plans;
+    });
+  }
+
+  /** Runs capture iterations and operator changes to the cursors one at a time. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(task);
+    this.#turn = run.catch(() => undefined);
+    return run;
   }
 
   async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
@@ -248,29 +258,10 @@ export class CaptureWorker {
     const inFlight = this.#inFlight[partition];
     const ids = jobs.flatMap((job) => job.events.map((event) => event.id));
     for (const id of ids) inFlight?.add(id);
-    await queue
-      .addBulk(
-        jobs.map((job) => {
-          const first = job.events[0]?.id ?? 0;
-          const last = job.events.at(-1)?.id ?? first;
-          const data: PublishJobData = {
-            epoch: this.#epoch,
-            partition,
-            aggregateType: this.#o.aggregateType,
-            events: job.events,
-          };
-          // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
-          return {
-            name: 'publish',
-            data,
-            opts: { jobId: publishJobId(partition, first, last, this.#epoch), attempts: 1, removeOnComplete: true },
-          };
-        }),
-      )
-      .catch((error: unknown) => {
-        for (const id of ids) inFlight?.delete(id);
-        throw error;
-      });
+    await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#o.aggregateType)).catch((error: unknown) => {
+      for (const id of ids) inFlight?.delete(id);
+      throw error;
+    });
     this.#enqueued += ids.length;
     this.#observer.enqueued(partition, ids.length);
   }

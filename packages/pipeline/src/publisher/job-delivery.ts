@@ -87,6 +87,10 @@ export class JobDelivery {
       }
       await this.#sendOrSplit(delivery, healthy);
       healthy = [];
+      if (this.#o.onPoison === 'halt') {
+        this.halt(delivery.partition, delivery.log, `INVALID_PAYLOAD: outbox id ${event.id} is not valid JSON`, undefined);
+        throw new GiveBack();
+      }
       const now = new Date();
       await this.#deadLetter(delivery, event, {
         type: 'INVALID_PAYLOAD',
@@ -116,6 +120,11 @@ export class JobDelivery {
     }
   }
 
+  /** Dead-letters an event an operator chose (error class MANUAL), whatever `onPoison` says. */
+  deadLetterByOperator(delivery: Delivery, event: OutboxEvent, reason: string): Promise<void> {
+    return this.#deadLetter(delivery, event, { type: 'MANUAL', message: reason, attempts: 0, firstFailure: new Date() });
+  }
+
   async #deadLetter(delivery: Delivery, event: OutboxEvent, failure: Failure): Promise<void> {
     const dlqTopic = topicFor(this.#o.dlqTopicTemplate, delivery.aggregateType);
     const context = {
@@ -128,8 +137,12 @@ export class JobDelivery {
     };
     const message = toKafkaMessage(event, delivery.aggregateType);
     try {
-      await this.#sendWithRetry(delivery.partition, delivery.log, () =>
-        this.#o.producer.send(dlqTopic, [toDeadLetter(message, context)]),
+      // Poison here means too large for the dead-letter topic too, whatever `onPoison` says.
+      await this.#sendWithRetry(
+        delivery.partition,
+        delivery.log,
+        () => this.#o.producer.send(dlqTopic, [toDeadLetter(message, context)]),
+        true,
       );
     } catch (error) {
       if (!(error instanceof Poison)) throw error;
@@ -153,7 +166,12 @@ export class JobDelivery {
     });
   }
 
-  async #sendWithRetry(partition: number, log: Logger, send: () => Promise<void>): Promise<void> {
+  async #sendWithRetry(
+    partition: number,
+    log: Logger,
+    send: () => Promise<void>,
+    poisonThrows = this.#o.onPoison === 'dead-letter',
+  ): Promise<void> {
     // A halted partition is probed with a single attempt; a healthy one gets the full budget.
     const attempts = this.halted.has(partition) ? 1 : this.#o.maxAttempts;
     const firstFailure = new Date();
@@ -163,7 +181,7 @@ export class JobDelivery {
         return;
       } catch (error) {
         const kind = classifyKafkaError(error);
-        if (!kind.retriable && kind.poison && this.#o.onPoison === 'dead-letter') {
+        if (!kind.retriable && kind.poison && poisonThrows) {
           throw new Poison({ type: kind.type, message: (error as Error).message, attempts: attempt, firstFailure });
         }
         if (!kind.retriable) {

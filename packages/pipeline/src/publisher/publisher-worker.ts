@@ -1,9 +1,10 @@
 import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { AckStream, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
+import type { AckStream, OutboxEvent, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
+import { clearHeadAction, type HeadAction, readHeadAction } from './head-action.ts';
 import { type Delivery, GiveBack, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
 import { PublisherMembership } from './membership.ts';
 import { assignPartitions } from './partition-assignment.ts';
@@ -144,6 +145,22 @@ export class PublisherWorker {
     return worker;
   }
 
+  /**
+   * What an operator asked done with the head event of this (halted) partition: dead-lettered with
+   * error class MANUAL, or skipped — acknowledged with the job, never sent. Done again if the job is
+   * retried before its acknowledgement, so a dead letter may then appear twice (same `id` header).
+   */
+  async #resolveHead(delivery: Delivery, event: OutboxEvent, action: HeadAction): Promise<void> {
+    const who = { eventId: event.eventId, outboxId: event.id, requestedBy: action.requestedBy, requestedAt: action.requestedAt };
+    if (action.action === 'dead-letter') {
+      const reason = action.reason ?? 'dead-lettered by an operator';
+      await this.#delivery.deadLetterByOperator(delivery, event, reason);
+      delivery.log.warn({ ...who, reason }, 'head event dead-lettered by an operator');
+    } else {
+      delivery.log.warn({ ...who, reason: action.reason }, 'head event skipped by an operator: acknowledged without sending');
+    }
+  }
+
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
     const { partition, aggregateType, events, epoch } = job.data;
     const log = this.#log.child({ partition, jobId: job.id });
@@ -151,7 +168,12 @@ export class PublisherWorker {
       // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
       // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
       // are still in the outbox, unacknowledged, so dropping it loses nothing.
-      if ((await this.#o.redis.get(this.#o.names.epoch)) !== epoch) {
+      // Read together: one round trip, and the head action (rare) costs a healthy job nothing.
+      const [current, headAction] = await Promise.all([
+        this.#o.redis.get(this.#o.names.epoch),
+        readHeadAction(this.#o.redis, this.#o.names.headActions, partition),
+      ]);
+      if (current !== epoch) {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
@@ -166,7 +188,10 @@ export class PublisherWorker {
         topic: topicFor(this.#o.topicTemplate, aggregateType),
         keepIds: [],
       };
-      await this.#delivery.deliver(delivery, events);
+      const head = events[0];
+      const honoured = headAction !== null && head !== undefined && head.id === headAction.outboxId;
+      if (honoured) await this.#resolveHead(delivery, head, headAction);
+      await this.#delivery.deliver(delivery, honoured ? events.slice(1) : events);
       const stats = this.#o.names.publisher(this.#o.name);
       await this.#o.ackStream.append(
         partition,
@@ -182,6 +207,12 @@ export class PublisherWorker {
               .sadd(this.#o.names.publishers, this.#o.name),
         },
       );
+      // Bookkeeping only, like the halted flag below. A stale action (its event is acknowledged) goes too.
+      if (headAction !== null && (honoured || (head?.id ?? 0) > headAction.outboxId)) {
+        await clearHeadAction(this.#o.redis, this.#o.names.headActions, partition).catch((e: unknown) =>
+          log.warn({ err: e }, 'could not clear the head action'),
+        );
+      }
       this.#published += events.length;
       this.#observer.published(partition, events, new Date());
       if (this.#delivery.halted.delete(partition)) {

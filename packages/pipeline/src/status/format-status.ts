@@ -2,7 +2,8 @@ import type { ConnectorStatus } from './pipeline-status.ts';
 
 const ago = (iso: string, now: number) => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
-function table(rows: string[][]): string[] {
+/** Rows as left-aligned columns two spaces apart. */
+export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows.map((r) =>
     r

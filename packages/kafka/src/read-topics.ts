@@ -16,11 +16,17 @@ export interface TopicRecord {
  * Reads topics from the beginning to their end offsets as they are when called, and returns
  * every record. It ends when it has reached those offsets — not after a quiet period — so a
  * verification never mistakes a slow consumer for a lost event. Missing topics read as empty.
+ * A record without a value (a tombstone, or a dead letter too large to keep its value) reads as ''.
  */
 export async function readTopicsToEnd(
   kafka: Kafka,
   topics: readonly string[],
-  options: { timeoutMs?: number; onProgress?: (records: number) => void } = {},
+  options: {
+    timeoutMs?: number;
+    onProgress?: (records: number) => void;
+    /** Names the throwaway consumer group, so the broker shows who reads. @defaultValue 'outbox-verify' */
+    groupPrefix?: string;
+  } = {},
 ): Promise<TopicRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -40,7 +46,10 @@ export async function readTopicsToEnd(
   if (remaining.size === 0) return records;
 
   // A throwaway group: the reader must start at the beginning and must not move anyone's offsets.
-  const consumer = kafka.consumer({ groupId: `outbox-verify-${randomBytes(6).toString('hex')}`, maxBytes: 16 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `${options.groupPrefix ?? 'outbox-verify'}-${randomBytes(6).toString('hex')}`,
+    maxBytes: 16 * 1024 * 1024,
+  });
   await consumer.connect();
   await consumer.subscribe({
     topics: present.filter((t) => [...remaining.keys()].some((k) => k.startsWith(`${t}/`))),

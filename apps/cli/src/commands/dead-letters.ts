@@ -1,0 +1,50 @@
+import type { DeadLetter, ReplayResult } from '@outbox/pipeline';
+import { formatDeadLetters } from '@outbox/pipeline';
+import type { Command } from 'commander';
+import { type Env, wholeNumber } from '../program.ts';
+import { runApiCommand } from './connector.ts';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `dlq list` and `dlq replay`: the dead-letter topic through the REST API. */
+export function registerDeadLetterCommands(program: Command, env: Env): void {
+  const path = (connector: string) => `/connectors/${encodeURIComponent(connector)}/dlq`;
+  const dlq = program.command('dlq').description('dead letters: list them with their error, replay them to their topic');
+
+  dlq
+    .command('list')
+    .description('the dead letters, oldest first, with their error and whether they were replayed')
+    .option('--limit <n>', 'only the most recent n', wholeNumber(1))
+    .option('--json', "print the REST API's JSON for scripts")
+    .action((options: { limit?: number; json?: boolean }) =>
+      runApiCommand(env, 'dlq list', async (api, connector) => {
+        const query = options.limit === undefined ? '' : `?limit=${options.limit}`;
+        const list = await api.request<{ total: number; deadLetters: DeadLetter[] }>('GET', `${path(connector)}${query}`);
+        say(options.json ? JSON.stringify(list, null, 2) : formatDeadLetters(list));
+        return 0;
+      }),
+    );
+
+  dlq
+    .command('replay')
+    .description('send dead letters back to their original topic, marked as replays (each only once)')
+    .option('--id <eventId...>', 'the event ids (the `id` header) to replay')
+    .option('--all', 'every dead letter not replayed yet')
+    .action((options: { id?: string[]; all?: boolean }, command: Command) => {
+      if ((options.id === undefined) === (options.all === undefined)) {
+        command.error('error: give either --id <eventId...> or --all', { exitCode: 2 });
+      }
+      return runApiCommand(env, 'dlq replay', async (api, connector) => {
+        const body = options.all ? { all: true } : { ids: options.id };
+        const result = await api.request<ReplayResult>('POST', `${path(connector)}/replay`, body);
+        for (const r of result.results) {
+          if (r.outcome === 'REPLAYED') say(`replayed ${r.eventId} (outbox id ${r.outboxId}) to ${r.topic}`);
+          else if (r.outcome === 'ALREADY_REPLAYED')
+            say(`already replayed ${r.eventId} (outbox id ${r.outboxId}); not sent again`);
+          else say(`FAILED ${r.eventId} (outbox id ${r.outboxId}): ${r.error}; left as it was`);
+        }
+        say(`${result.replayed} replayed, ${result.failed} failed`);
+        return result.failed > 0 ? 1 : 0;
+      });
+    });
+}

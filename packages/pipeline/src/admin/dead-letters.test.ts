@@ -1,0 +1,86 @@
+import { deadLetterHeaders, type TopicRecord } from '@outbox/kafka';
+import { createLogger } from '@outbox/logger';
+import type { DeadLetterReplay } from '@outbox/outbox-store';
+import type { Message } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { DeadLetterAdmin } from './dead-letters.ts';
+
+function deadLetter(outboxId: number, extra: Record<string, string> = {}, value = '{}'): TopicRecord {
+  return {
+    topic: 'dlq',
+    partition: 0,
+    offset: String(outboxId),
+    key: 'a',
+    value,
+    timestamp: 0,
+    headers: {
+      id: `e-${outboxId}`,
+      outboxId: String(outboxId),
+      aggregateId: 'a',
+      eventType: 'E',
+      [deadLetterHeaders.errorClass]: 'MESSAGE_TOO_LARGE',
+      [deadLetterHeaders.errorMessage]: 'too large',
+      [deadLetterHeaders.originalTopic]: 'events',
+      [deadLetterHeaders.lastFailure]: `2026-01-01T00:00:0${outboxId}.000Z`,
+      ...extra,
+    },
+  };
+}
+
+function setup(records: TopicRecord[], reject = new Set<string>()) {
+  const replays = new Map<string, DeadLetterReplay>();
+  const sent: { topic: string; message: Message }[] = [];
+  const admin = new DeadLetterAdmin({
+    dlqTopic: 'dlq',
+    readTopic: async () => records,
+    send: async (topic, message) => {
+      const id = (message.headers as Record<string, string>).id ?? '';
+      if (reject.has(id)) throw Object.assign(new Error('still too large'), { type: 'MESSAGE_TOO_LARGE' });
+      sent.push({ topic, message });
+    },
+    store: {
+      keptPayload: (outboxId) => (outboxId === 3 ? { eventId: 'e-3', payload: '{"kept":true}' } : undefined),
+      replays: () => new Map(replays),
+      recordReplay: (r) => void replays.set(r.eventId, r),
+    },
+    logger: createLogger({ level: 'silent', format: 'json' }),
+  });
+  return { admin, sent };
+}
+
+describe('DeadLetterAdmin', () => {
+  const records = [deadLetter(1), deadLetter(1), deadLetter(2), deadLetter(3, { [deadLetterHeaders.valueSize]: '13' }, '')];
+
+  it('lists each dead letter once, the most recent ones with a limit', async () => {
+    const { admin } = setup(records);
+    const { total, deadLetters } = await admin.list({ limit: 2 });
+    expect(total).toBe(3);
+    expect(deadLetters.map((d) => [d.outboxId, d.valueDropped, d.replayed])).toEqual([
+      [2, false, null],
+      [3, true, null],
+    ]);
+  });
+
+  it('replays to the original topic once, with a kept payload for a dropped value', async () => {
+    const { admin, sent } = setup(records);
+    expect(await admin.replay({ ids: ['e-3'] }, 'me')).toMatchObject({ replayed: 1, failed: 0 });
+    expect(sent[0]).toMatchObject({ topic: 'events', message: { value: '{"kept":true}' } });
+    expect(await admin.replay({ all: true }, 'me')).toMatchObject({ replayed: 2 });
+    expect(await admin.replay({ all: true }, 'me')).toEqual({ replayed: 0, failed: 0, results: [] });
+    expect(sent).toHaveLength(3);
+    expect((await admin.list()).deadLetters.every((d) => d.replayed?.by === 'me')).toBe(true);
+  });
+
+  it('reports a rejected replay and records nothing for it; an unknown id changes nothing', async () => {
+    const { admin, sent } = setup(records, new Set(['e-2']));
+    await expect(admin.replay({ ids: ['e-1', 'nope'] }, null)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    expect(sent).toHaveLength(0);
+    const result = await admin.replay({ all: true }, null);
+    expect(result).toMatchObject({ replayed: 2, failed: 1 });
+    expect(result.results.find((r) => r.eventId === 'e-2')).toMatchObject({
+      outcome: 'FAILED',
+      error: expect.stringContaining('MESSAGE_TOO_LARGE'),
+    });
+    expect((await admin.list()).deadLetters.find((d) => d.eventId === 'e-2')?.replayed).toBeNull();
+  });
+});

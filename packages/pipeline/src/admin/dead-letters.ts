@@ -1,0 +1,145 @@
+import { classifyKafkaError, fromDeadLetter, type TopicRecord } from '@outbox/kafka';
+import type { Logger } from '@outbox/logger';
+import type { DeadLetterStore } from '@outbox/outbox-store';
+import type { Message } from 'kafkajs';
+import { AdminError } from './admin-error.ts';
+import { type DeadLetter, parseDeadLetter } from './parse-dead-letter.ts';
+
+export interface DeadLetterAdminOptions {
+  /** The connector's dead-letter topic. */
+  dlqTopic: string;
+  /** Every record of a topic up to its end offsets as they are when called (readTopicsToEnd). */
+  readTopic: (topic: string) => Promise<TopicRecord[]>;
+  /** Sends one record and resolves once Kafka has accepted it. */
+  send: (topic: string, message: Message) => Promise<void>;
+  store: DeadLetterStore;
+  logger: Logger;
+  /** @defaultValue the clock */
+  now?: () => Date;
+}
+
+/** Which dead letters to replay: named ones, or every one not replayed yet. */
+export type ReplayRequest = { ids: string[] } | { all: true };
+
+export interface ReplayOutcome {
+  eventId: string;
+  outboxId: number;
+  topic: string;
+  outcome: 'REPLAYED' | 'ALREADY_REPLAYED' | 'FAILED';
+  /** Why the replay failed; nothing was recorded for it, so it can be tried again. */
+  error?: string;
+}
+
+export interface ReplayResult {
+  replayed: number;
+  failed: number;
+  results: ReplayOutcome[];
+}
+
+/**
+ * Lists the connector's dead letters and replays them to their original topics, like Kafka
+ * Connect's errant-record tooling: same key, value and headers, the error headers left out and a
+ * header saying it is a replay (dead letters are outside the ordering guarantee). Replays are
+ * recorded in SQLite, so "all" never sends one twice; one Kafka rejects again is reported and
+ * left as it was. Runs in the capture worker, which owns the database.
+ */
+export class DeadLetterAdmin {
+  readonly #o: DeadLetterAdminOptions;
+  readonly #log: Logger;
+  /** Replays run one at a time, so two "all" requests cannot both send the same dead letter. */
+  #replaying: Promise<unknown> = Promise.resolve();
+
+  constructor(options: DeadLetterAdminOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'dead-letters' });
+  }
+
+  /** Dead letters in the order they failed; with `limit`, only the most recent ones. */
+  async list(options: { limit?: number } = {}): Promise<{ total: number; deadLetters: DeadLetter[] }> {
+    const all = (await this.#read()).map(({ letter }) => letter);
+    const shown = options.limit === undefined ? all : all.slice(Math.max(0, all.length - options.limit));
+    return { total: all.length, deadLetters: shown };
+  }
+
+  replay(request: ReplayRequest, requestedBy: string | null): Promise<ReplayResult> {
+    const run = this.#replaying.then(() => this.#replay(request, requestedBy));
+    this.#replaying = run.catch(() => undefined);
+    return run;
+  }
+
+  async #replay(request: ReplayRequest, requestedBy: string | null): Promise<ReplayResult> {
+    const letters = await this.#read();
+    let chosen = letters;
+    if ('ids' in request) {
+      const byId = new Map(letters.map((l) => [l.letter.eventId, l]));
+      const unknown = request.ids.filter((id) => !byId.has(id));
+      if (unknown.length > 0) {
+        throw new AdminError('NOT_FOUND', 'DEAD_LETTER_NOT_FOUND', `no dead letter with event id ${unknown.join(', ')}`);
+      }
+      chosen = [...new Set(request.ids)].flatMap((id) => byId.get(id) ?? []);
+    }
+    const results: ReplayOutcome[] = [];
+    for (const { letter, record } of chosen) {
+      const base = { eventId: letter.eventId, outboxId: letter.outboxId, topic: letter.originalTopic };
+      if (letter.replayed) {
+        // "all" skips these silently; a named one says why it was not sent again.
+        if ('ids' in request) results.push({ ...base, outcome: 'ALREADY_REPLAYED' });
+        continue;
+      }
+      results.push(await this.#replayOne(letter, record, requestedBy));
+    }
+    const count = (outcome: ReplayOutcome['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    return { replayed: count('REPLAYED'), failed: count('FAILED'), results };
+  }
+
+  async #replayOne(letter: DeadLetter, record: TopicRecord, requestedBy: string | null): Promise<ReplayOutcome> {
+    const base = { eventId: letter.eventId, outboxId: letter.outboxId, topic: letter.originalTopic };
+    let value: string = record.value;
+    if (letter.valueDropped) {
+      const kept = this.#o.store.keptPayload(letter.outboxId);
+      if (!kept || kept.eventId !== letter.eventId) {
+        return { ...base, outcome: 'FAILED', error: 'its value was dropped and its payload is not in the dead-letter table' };
+      }
+      value = kept.payload;
+    }
+    const replayedAt = (this.#o.now ?? (() => new Date()))();
+    try {
+      await this.#o.send(letter.originalTopic, fromDeadLetter({ key: record.key, value, headers: record.headers }, replayedAt));
+    } catch (error) {
+      const error_ = `${classifyKafkaError(error).type}: ${(error as Error).message}`;
+      this.#log.warn(
+        { eventId: letter.eventId, topic: letter.originalTopic, err: error },
+        `replay of a dead letter failed: ${error_}`,
+      );
+      return { ...base, outcome: 'FAILED', error: error_ };
+    }
+    // Recorded once Kafka has it: a crash in between replays it again, with the same id header.
+    this.#o.store.recordReplay({ ...base, replayedAt: replayedAt.toISOString(), replayedBy: requestedBy });
+    this.#log.warn(
+      { eventId: letter.eventId, outboxId: letter.outboxId, topic: letter.originalTopic, requestedBy },
+      'dead letter replayed to its original topic by an operator',
+    );
+    return { ...base, outcome: 'REPLAYED' };
+  }
+
+  /** The dead-letter topic's records, one per event (a duplicate dead letter counts once). */
+  async #read(): Promise<{ letter: DeadLetter; record: TopicRecord }[]> {
+    const records = await this.#o.readTopic(this.#o.dlqTopic);
+    const replays = this.#o.store.replays();
+    const seen = new Set<string>();
+    const letters: { letter: DeadLetter; record: TopicRecord }[] = [];
+    for (const record of records) {
+      const parsed = parseDeadLetter(record);
+      if (!parsed || seen.has(parsed.eventId)) continue;
+      seen.add(parsed.eventId);
+      const replay = replays.get(parsed.eventId);
+      letters.push({
+        record,
+        letter: { ...parsed, replayed: replay ? { at: replay.replayedAt, by: replay.replayedBy, topic: replay.topic } : null },
+      });
+    }
+    return letters.sort(
+      (a, b) => a.letter.lastFailure.localeCompare(b.letter.lastFailure) || a.letter.outboxId - b.letter.outboxId,
+    );
+  }
+}

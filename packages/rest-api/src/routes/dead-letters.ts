@@ -1,0 +1,34 @@
+import type { ConnectorAdmin, DeadLetterAdmin } from '@outbox/pipeline';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { asApiErrors, requesterOf } from '../admin-errors.ts';
+import { parseInput } from '../api-error.ts';
+import { connectorFrom } from './connectors.ts';
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number({ error: 'a whole number >= 1' }).int('a whole number >= 1').min(1, 'a whole number >= 1').optional(),
+});
+
+const eventIds = z.array(z.string().min(1, 'an event id'), { error: 'a list of event ids' }).min(1, 'at least one event id');
+const replayBody = z.union([z.strictObject({ ids: eventIds }), z.strictObject({ all: z.literal(true, { error: 'true' }) })], {
+  error: 'either "ids" (a list of event ids) or "all": true, not both',
+});
+
+/**
+ * The dead-letter topic: `GET /connectors/:name/dlq?limit=` lists dead letters (the most recent
+ * `limit`), `POST /connectors/:name/dlq/replay` with `{ ids }` or `{ all: true }` sends them back to
+ * their original topic, each marked as a replay.
+ */
+export function registerDeadLetterRoutes(app: FastifyInstance, admin: ConnectorAdmin, deadLetters: DeadLetterAdmin): void {
+  app.get('/connectors/:name/dlq', async (request) => {
+    connectorFrom(admin, request.params);
+    const { limit } = parseInput(listQuery, request.query, 'query');
+    return asApiErrors(() => deadLetters.list({ limit }));
+  });
+
+  app.post('/connectors/:name/dlq/replay', async (request) => {
+    connectorFrom(admin, request.params);
+    const body = parseInput(replayBody, request.body, 'body');
+    return asApiErrors(() => deadLetters.replay('ids' in body ? { ids: body.ids } : { all: true }, requesterOf(request)));
+  });
+}

@@ -1,0 +1,56 @@
+import type { ConnectorAdmin, PartitionAdmin } from '@outbox/pipeline';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { asApiErrors, requesterOf } from '../admin-errors.ts';
+import { parseInput } from '../api-error.ts';
+import { connectorFrom } from './connectors.ts';
+
+const wholeNumber = (what: string) => z.number({ error: what }).int(what).min(0, what);
+
+const rewindBody = z.strictObject({
+  offsets: z
+    .array(
+      z.strictObject({
+        partition: wholeNumber('a partition number'),
+        /** Absent: just before the partition's oldest row still in the outbox. */
+        offset: wholeNumber('an outbox id').optional(),
+      }),
+      { error: 'a list of { partition, offset? }' },
+    )
+    .min(1, 'at least one partition'),
+});
+
+const taskParams = z.object({
+  name: z.string(),
+  task: z.coerce.number({ error: 'a partition number' }).int('a partition number').min(0, 'a partition number'),
+});
+const headBody = z.strictObject({
+  action: z.enum(['skip', 'dead-letter'], { error: '"skip" or "dead-letter"' }),
+  reason: z.string().max(1000, 'at most 1000 characters').optional(),
+});
+
+/**
+ * Kafka Connect's offsets API over the capture cursors (`GET`/`PATCH /connectors/:name/offsets`;
+ * changing them needs a PAUSED connector, 409 otherwise), and
+ * `POST /connectors/:name/tasks/:task/head` to skip or dead-letter the head event of a halted partition.
+ */
+export function registerOffsetRoutes(app: FastifyInstance, admin: ConnectorAdmin, partitions: PartitionAdmin): void {
+  app.get('/connectors/:name/offsets', async (request) => {
+    connectorFrom(admin, request.params);
+    return { offsets: await partitions.offsets() };
+  });
+
+  app.patch('/connectors/:name/offsets', async (request) => {
+    connectorFrom(admin, request.params);
+    const { offsets } = parseInput(rewindBody, request.body, 'body');
+    const rewound = await asApiErrors(() => partitions.rewind(offsets, requesterOf(request)));
+    return { message: 'offsets rewound: their rows are enqueued again, in order', rewound };
+  });
+
+  app.post('/connectors/:name/tasks/:task/head', async (request) => {
+    connectorFrom(admin, request.params);
+    const { task } = parseInput(taskParams, request.params, 'path');
+    const body = parseInput(headBody, request.body, 'body');
+    return asApiErrors(() => partitions.resolveHead(task, body, requesterOf(request)));
+  });
+}

@@ -1,0 +1,31 @@
+import { toVerifiedEvents, type VerifyReport, verifyEvents } from '@outbox/verifier';
+import { type ReceivedEvent, readTopic } from './read-topic.ts';
+
+export interface DeliveryAudit {
+  /** The verifier's report over the event topic and the dead-letter topic. */
+  report: VerifyReport;
+  events: ReceivedEvent[];
+  deadLetters: ReceivedEvent[];
+}
+
+/**
+ * What `outbox verify --ids-file` checks, for a test: reads the event topic and its dead-letter
+ * topic to their end and audits them against the committed outbox ids.
+ */
+export async function auditDelivery(options: {
+  brokers: string[];
+  topic: string;
+  dlqTopic: string;
+  committedIds: readonly number[];
+}): Promise<DeliveryAudit> {
+  const [events, deadLetters] = await Promise.all([
+    readTopic(options.brokers, options.topic),
+    readTopic(options.brokers, options.dlqTopic),
+  ]);
+  const report = verifyEvents({
+    events: toVerifiedEvents(events),
+    deadLetters: toVerifiedEvents(deadLetters),
+    committedIds: options.committedIds,
+  });
+  return { report, events, deadLetters };
+}

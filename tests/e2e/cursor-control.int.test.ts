@@ -1,0 +1,150 @@
+import { createLogger } from '@outbox/logger';
+import { appendOutboxEvent, openDatabase } from '@outbox/outbox-store';
+import type { PartitionOffset } from '@outbox/pipeline';
+import { createRedisClient, openPartitionQueues, partitionOf, pipelineNames } from '@outbox/queue';
+import { ConnectorApiClient } from '@outbox/rest-api';
+import { httpUrlOf, outboxDepth, readTopic, testEnvironment, useApps, waitFor } from '@outbox/testkit';
+import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
+import { createWriterService } from '@outbox/writer';
+import { describe, expect, it } from 'vitest';
+
+const start = useApps();
+
+describe('cursor control', () => {
+  it('shows offsets, rewinds a paused partition, and skips or dead-letters the head of a halted one', async () => {
+    const { env, config, topic, dlqTopic } = testEnvironment({
+      OUTBOX_PARTITIONS: '2',
+      // A poison event halts its partition instead of going to the dead-letter topic.
+      OUTBOX_ON_POISON: 'halt',
+      OUTBOX_HALT_PROBE_INTERVAL_MS: '2000',
+    });
+    const logger = createLogger({ level: 'warn', format: 'json' });
+    const writer = await createWriterService({ config, logger });
+    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'test' });
+    const names = pipelineNames(config.redis.prefix, config.connector.name);
+    const queues = await openPartitionQueues(redis, names, { prefix: config.redis.prefix, partitions: 2, applySettings: false });
+    try {
+      const { user, outboxId: firstId } = writer.users.create('Alice');
+      const committed = [firstId];
+      const rename = (n: number) => {
+        for (let i = 0; i < n; i++) committed.push(writer.users.rename(user.id, `Alice ${committed.length}`)?.outboxId ?? 0);
+      };
+      const partition = partitionOf(String(user.id), 2);
+      rename(4);
+      env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
+      const publisher = start('publisher-worker', env);
+      await waitFor('the outbox to drain', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 });
+
+      const cli = async (...args: string[]) => {
+        const run = start('cli', env, args);
+        return { code: await run.exited, output: run.output() };
+      };
+      // The CLI where its output matters, the API it calls elsewhere: each CLI run is a process start.
+      const api = new ConnectorApiClient(env.OUTBOX_API_URL);
+      const connector = `/connectors/${config.connector.name}`;
+      const offsets = async () =>
+        (await api.request<{ offsets: PartitionOffset[] }>('GET', `${connector}/offsets`)).offsets[partition];
+      expect(JSON.parse((await cli('offsets', '--json')).output).offsets[partition]).toEqual({
+        partition,
+        offset: 5,
+        inFlight: 0,
+        oldestOutboxId: null,
+      });
+      expect((await cli('offsets')).output).toMatch(/partition\s+offset\s+in flight\s+oldest in outbox/);
+
+      const running = await cli('offsets', 'rewind', '--partition', String(partition));
+      expect(running.code).toBe(1);
+      expect(running.output).toContain('409: offsets can only be changed while the connector is PAUSED');
+
+      // Paused: new rows are enqueued but wait; then their jobs vanish behind the pipeline's back
+      // (as a Redis restored from an old snapshot loses them), stranding rows 6 to 8.
+      await api.request('PUT', `${connector}/pause`);
+      rename(3);
+      await waitFor('the new rows to be enqueued', async () => (await offsets())?.inFlight === 3, { timeoutMs: 30_000 });
+      await queues[partition]?.drain(true);
+      expect(await offsets()).toEqual({ partition, offset: 8, inFlight: 3, oldestOutboxId: 6 });
+
+      const strands = await cli('offsets', 'rewind', '--partition', String(partition), '--to', '6');
+      expect(strands.code).toBe(1);
+      expect(strands.output).toContain('409: partition');
+      expect(strands.output).toContain('row 6 is still in the outbox; offset 6 would strand it');
+      await expect(api.request('PATCH', `${connector}/offsets`, { offsets: [{ partition, offset: 9 }] })).rejects.toThrow(
+        /400: partition \d: offset 9 is above its cursor 8/,
+      );
+      await expect(api.request('PATCH', `${connector}/offsets`, { offsets: [{ partition: 'x' }] })).rejects.toThrow(
+        /400: invalid body: offsets\.0\.partition: a partition number/,
+      );
+      const rewound = await cli('offsets', 'rewind', '--partition', String(partition));
+      expect(rewound.code).toBe(0);
+      expect(rewound.output).toContain(`partition ${partition}: cursor 8 → 5`);
+      await waitFor('the rows to be enqueued again', async () => (await offsets())?.inFlight === 3, { timeoutMs: 30_000 });
+      await api.request('PUT', `${connector}/resume`);
+      await waitFor('the re-enqueued rows to be published', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
+
+      await expect(api.request('POST', `${connector}/tasks/${partition}/head`, { action: 'skip' })).rejects.toThrow(
+        `409: partition ${partition} is not halted`,
+      );
+      await expect(api.request('POST', `${connector}/tasks/${partition}/head`, { action: 'drop' })).rejects.toThrow(
+        /400: invalid body: action: "skip" or "dead-letter"/,
+      );
+
+      // Poison at the head: too large for the topic. Dead-letter it by hand; the events behind it go on.
+      const db = openDatabase(config.sqlite.path);
+      const oversize = () => {
+        const big = { id: user.id, blob: 'x'.repeat(1_500_000) };
+        const id = appendOutboxEvent(db, 'users_outbox', {
+          aggregateId: user.id,
+          eventType: 'UserRenamed',
+          payload: big,
+        }).outboxId;
+        committed.push(id);
+        rename(2);
+        return id;
+      };
+      const halted = () =>
+        waitFor('the partition to halt', async () => (await redis.hexists(names.halted, String(partition))) === 1);
+      const deadLetteredId = oversize();
+      await halted();
+      const dead = await cli(
+        'skip-head',
+        '--partition',
+        String(partition),
+        '--dead-letter',
+        '--reason',
+        'too large; handled in ticket 42',
+      );
+      expect(dead.code).toBe(0);
+      expect(dead.output).toContain(`(outbox id ${deadLetteredId}, UserRenamed) will be dead-lettered`);
+      await waitFor('the partition to go on', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
+
+      // Another one, skipped: acknowledged, never sent.
+      const skippedId = oversize();
+      await halted();
+      await api.request('POST', `${connector}/tasks/${partition}/head`, { action: 'skip' });
+      await waitFor('the partition to go on', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
+      expect(publisher.output()).toContain('head event dead-lettered by an operator');
+      expect(publisher.output()).toContain('head event skipped by an operator: acknowledged without sending');
+      db.close();
+
+      const deadLetters = await readTopic(config.kafka.brokers, dlqTopic);
+      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters[0]?.headers).toMatchObject({
+        outboxId: String(deadLetteredId),
+        '__outbox.errors.class': 'MANUAL',
+        '__outbox.errors.message': 'too large; handled in ticket 42',
+      });
+      const report = verifyEvents({
+        events: toVerifiedEvents(await readTopic(config.kafka.brokers, topic)),
+        deadLetters: toVerifiedEvents(deadLetters),
+        committedIds: committed,
+      });
+      // Everything arrived once, in order, but the dead letter and the skipped event.
+      expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, deadLettered: [deadLetteredId] });
+      expect(report.uniqueEvents).toBe(committed.length - 2);
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+      await redis.quit();
+      await writer.close();
+    }
+  });
+});

@@ -6,7 +6,9 @@ import {
   httpUrlOf,
   type KafkaBroker,
   metricValue,
+  outboxDepth,
   type RedisServer,
+  readTopic,
   scrapeMetrics,
   startKafkaBroker,
   startRedisServer,
@@ -14,6 +16,7 @@ import {
   useApps,
   waitFor,
 } from '@outbox/testkit';
+import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const start = useApps();
@@ -97,13 +100,13 @@ describe('readiness', () => {
     return { status: response.status, body: (await response.json()) as { checks: Record<string, { ok: boolean }> } };
   };
 
-  it('turns false while Redis or Kafka is stopped and true again after, while /healthz stays up', async () => {
+  it('turns false while Redis or Kafka is stopped and true again after, while /healthz stays up and the writer keeps committing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-ready-'));
     const redisPort = await freePort();
     redis = await startRedisServer({ port: redisPort, dir });
     const brokerOptions = { dataDir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort() };
     broker = await startKafkaBroker(brokerOptions);
-    const { env } = testEnvironment({ REDIS_URL: redis.url, KAFKA_BROKERS: broker.brokers.join(',') });
+    const { env, config, topic } = testEnvironment({ REDIS_URL: redis.url, KAFKA_BROKERS: broker.brokers.join(',') });
     const workers = [await httpUrlOf(start('capture-worker', env)), await httpUrlOf(start('publisher-worker', env))];
 
     for (const url of workers) expect((await ready(url)).status).toBe(200);
@@ -123,8 +126,24 @@ describe('readiness', () => {
       expect(down.body.checks.kafka?.ok).toBe(true);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     }
+    // Redis down stops the pipeline, not the writer: commits go on, and /metrics says what waits.
+    const load = start('cli', env, ['load', '--events', '200', '--aggregates', '20']);
+    expect(await load.exited).toBe(0);
+    const waiting = await scrapeMetrics(workers[0] as string);
+    expect(metricValue(waiting, 'outbox_redis_up')).toBe(0);
+    expect(metricValue(waiting, 'outbox_pending_events')).toBe(200);
     redis = await startRedisServer({ port: redisPort, dir });
     for (const url of workers) await waitFor('readyz with Redis back', async () => (await ready(url)).status === 200);
+    // A restart without persistence lost the queues; the capture worker enqueues the outbox again.
+    await waitFor('the events committed while Redis was down to be delivered', () => outboxDepth(config.sqlite.path) === 0, {
+      timeoutMs: 60_000,
+    });
+    expect(metricValue(await scrapeMetrics(workers[0] as string), 'outbox_redis_up')).toBe(1);
+    const report = verifyEvents({
+      events: toVerifiedEvents(await readTopic(config.kafka.brokers, topic)),
+      committedIds: Array.from({ length: 200 }, (_, i) => i + 1),
+    });
+    expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 200 });
 
     await broker.stop();
     for (const url of workers) {

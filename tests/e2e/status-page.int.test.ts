@@ -52,10 +52,9 @@ async function publishedSettles(page: Page, quietMs: number): Promise<number> {
 
 describe('the status page, in a real browser', () => {
   it('shows events flowing, pauses and resumes the connector, and lists the partition queues read-only in Bull Board', async () => {
-    const { env, config, dir } = testEnvironment({ OUTBOX_HTTP_TOKEN: token });
+    const { env, config, dir } = testEnvironment({ OUTBOX_HTTP_TOKEN: token, OUTBOX_CONNECTOR_NAME: 'users-outbox' });
     const capture = start('capture-worker', env);
-    start('publisher-worker', env);
-    start('publisher-worker', env);
+    for (const name of ['publisher-a', 'publisher-b']) start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name });
     const url = await httpUrlOf(capture);
     // About 50 s of steady traffic: the page is watched while it flows.
     start('cli', env, ['load', '--events', '15000', '--aggregates', '200', '--rate', '300']);

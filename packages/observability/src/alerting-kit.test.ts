@@ -43,9 +43,9 @@ describe('the alerting kit in infra/', () => {
   const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
 
   it('has alert rules promtool accepts, for halts, old events, dead letters and publishers down', () => {
-    expect(runPromtool('check', 'rules', rulesFile)).toContain('SUCCESS: 6 rules found');
+    expect(runPromtool('check', 'rules', rulesFile)).toContain('SUCCESS: 7 rules found');
     expect(rules.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['OutboxPartitionHalted', 'OutboxOldestEventTooOld', 'OutboxDeadLetters', 'OutboxPublisherDown']),
+      expect.arrayContaining(['OutboxPartitionHalted', 'OutboxOldestEventTooOld', 'OutboxDeadLetters', 'OutboxPublisherDown', 'OutboxRedisDown']),
     );
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity);

@@ -14,12 +14,13 @@ export interface OpsServerOptions {
   checkTimeoutMs?: number;
 }
 
-function withTimeout(check: ReadinessCheck, ms: number): Promise<unknown> {
+/** `work`, or a rejection once `ms` have passed without an answer. */
+export function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
+  const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
-  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

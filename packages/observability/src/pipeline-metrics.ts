@@ -11,11 +11,14 @@ export interface ConnectorGauges {
   notEnqueued: number;
   /** Rows enqueued and not yet acknowledged. */
   inFlight: number;
-  haltedPartitions: number;
-  livePublishers: number;
   paused: boolean;
-  /** BullMQ job counts by state, over all partitions. */
-  jobs: Record<string, number>;
+  /** What only Redis knows; absent when Redis did not answer in time, so /metrics still answers. */
+  redis?: {
+    haltedPartitions: number;
+    livePublishers: number;
+    /** BullMQ job counts by state, over all partitions. */
+    jobs: Record<string, number>;
+  };
 }
 
 /**
@@ -41,6 +44,7 @@ export class PipelineMetrics {
     halted: Gauge;
     publishers: Gauge;
     paused: Gauge;
+    redisUp: Gauge;
     jobs: Gauge<'state'>;
   };
 
@@ -57,6 +61,7 @@ export class PipelineMetrics {
       halted: gauge('outbox_halted_partitions', 'Partitions halted because their attempts ran out.'),
       publishers: gauge('outbox_live_publishers', 'Publisher processes with a recent heartbeat.'),
       paused: gauge('outbox_connector_paused', '1 while the connector is paused.'),
+      redisUp: gauge('outbox_redis_up', '1 when Redis answered the last scrape in time; 0 while the pipeline waits for it.'),
       jobs: new Gauge({
         name: 'outbox_queue_jobs',
         help: 'BullMQ jobs by state, over all partitions.',
@@ -128,9 +133,11 @@ export class PipelineMetrics {
     this.#gauges.oldestAge.set(Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) / 1000 : 0);
     this.#gauges.captureLag.set(g.notEnqueued);
     this.#gauges.inFlight.set(g.inFlight);
-    this.#gauges.halted.set(g.haltedPartitions);
-    this.#gauges.publishers.set(g.livePublishers);
     this.#gauges.paused.set(g.paused ? 1 : 0);
-    for (const [state, count] of Object.entries(g.jobs)) this.#gauges.jobs.set({ state }, count);
+    this.#gauges.redisUp.set(g.redis ? 1 : 0);
+    if (!g.redis) return;
+    this.#gauges.halted.set(g.redis.haltedPartitions);
+    this.#gauges.publishers.set(g.redis.livePublishers);
+    for (const [state, count] of Object.entries(g.redis.jobs)) this.#gauges.jobs.set({ state }, count);
   }
 }

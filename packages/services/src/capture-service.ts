@@ -1,7 +1,7 @@
 import { createKafka, EventProducer, kafkaAnswers, readTopicsToEnd, topicFor } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { acquireCaptureLock, createDeadLetterStore, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
-import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, livePublishers, PartitionAdmin } from '@outbox/pipeline';
+import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
 import {
   AckStream,
   applyQueueSettings,
@@ -12,7 +12,8 @@ import {
   pipelineNames,
 } from '@outbox/queue';
 import { registerConnectorApi, registerStatusPage } from '@outbox/rest-api';
-import { buildService, type Service } from '@outbox/runtime';
+import { buildService, type Service, serial } from '@outbox/runtime';
+import { connectorGauges } from './connector-gauges.ts';
 import { startOpsHttp } from './ops-http.ts';
 import { type ServiceContext, version } from './service-context.ts';
 
@@ -65,8 +66,12 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
     await worker.start();
     releasers.add('capture worker', () => worker.close());
 
-    const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, logger });
+    // Operators' pause, resume, rewind and head actions run one at a time: a pause or resume never
+    // lands while cursors move.
+    const operatorTurn = serial();
+    const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, operatorTurn, logger });
     const partitions = new PartitionAdmin({
+      operatorTurn,
       capture: worker,
       redis,
       names,
@@ -94,27 +99,7 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       store: createDeadLetterStore(db, config.outbox.table),
       logger,
     });
-    metrics.readGaugesFrom(async () => {
-      const stats = store.stats();
-      const inFlight = worker.counts.inFlight;
-      const [halted, live, counts] = await Promise.all([
-        redis.hlen(names.halted),
-        livePublishers(redis, names),
-        Promise.all(queues.map((q) => q.getJobCounts('waiting', 'prioritized', 'delayed', 'active'))),
-      ]);
-      const jobs: Record<string, number> = {};
-      for (const c of counts) for (const [state, n] of Object.entries(c)) jobs[state] = (jobs[state] ?? 0) + n;
-      return {
-        pending: stats.depth,
-        oldestOccurredAt: stats.oldestOccurredAt,
-        notEnqueued: Math.max(0, stats.depth - inFlight),
-        inFlight,
-        haltedPartitions: halted,
-        livePublishers: live.length,
-        paused: store.connectorState() === 'PAUSED',
-        jobs,
-      };
-    });
+    metrics.readGaugesFrom(connectorGauges({ store, worker, redis, names, queues }));
     await startOpsHttp({
       config,
       logger,

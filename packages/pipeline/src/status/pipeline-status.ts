@@ -60,6 +60,16 @@ export async function livePublishers(redis: RedisClient, names: PipelineNames, n
   return (await redis.zrangebyscore(names.members, now - liveMs, '+inf')).sort();
 }
 
+/**
+ * The worker holding a queue's active job, if any. Only its `processedBy` field (BullMQ's `pb`) is
+ * read: loading the job would fetch its events too — up to 512 KiB per partition, every second the
+ * status page polls.
+ */
+async function activeOwner(redis: RedisClient, queue: Queue<PublishJobData>): Promise<string | null> {
+  const [jobId] = await redis.lrange(queue.keys.active as string, 0, 0);
+  return jobId ? redis.hget(queue.toKey(jobId), 'pb') : null;
+}
+
 /** The connector as Redis sees it: per partition its state, owner and backlog; per publisher its work. */
 export async function readConnectorStatus(
   redis: RedisClient,
@@ -80,14 +90,14 @@ export async function readConnectorStatus(
   let pausedQueues = 0;
   const tasks = await Promise.all(
     queues.map(async (queue, id): Promise<TaskStatus> => {
-      const [counts, active, paused] = await Promise.all([
+      const [counts, owner, paused] = await Promise.all([
         queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
-        queue.getActive(0, 0),
+        activeOwner(redis, queue),
         queue.isPaused(),
       ]);
       const haltedState = halted[String(id)] ? (JSON.parse(halted[String(id)] as string) as TaskStatus['halted']) : null;
       if (paused) pausedQueues += 1;
-      const worker = active[0]?.processedBy ?? assigned.get(id) ?? null;
+      const worker = owner ?? assigned.get(id) ?? null;
       const state: TaskState = haltedState ? 'HALTED' : paused ? 'PAUSED' : worker ? 'RUNNING' : 'UNASSIGNED';
       return {
         id,

@@ -17,6 +17,8 @@ describe('cursor control', () => {
       // A poison event halts its partition instead of going to the dead-letter topic.
       OUTBOX_ON_POISON: 'halt',
       OUTBOX_HALT_PROBE_INTERVAL_MS: '2000',
+      // Room for large events in one job, so poison can sit in the middle of a job.
+      OUTBOX_JOB_MAX_BYTES: String(8 * 1024 * 1024),
     });
     const logger = createLogger({ level: 'warn', format: 'json' });
     const writer = await createWriterService({ config, logger });
@@ -74,6 +76,9 @@ describe('cursor control', () => {
       await expect(api.request('PATCH', `${connector}/offsets`, { offsets: [{ partition: 'x' }] })).rejects.toThrow(
         /400: invalid body: offsets\.0\.partition: a partition number/,
       );
+      await expect(
+        api.request('PATCH', `${connector}/offsets`, { offsets: [{ partition }, { partition, offset: 5 }] }),
+      ).rejects.toThrow(/400: invalid body: offsets: each partition at most once/);
       const rewound = await cli('offsets', 'rewind', '--partition', String(partition));
       expect(rewound.code).toBe(0);
       expect(rewound.output).toContain(`partition ${partition}: cursor 8 → 5`);
@@ -88,23 +93,36 @@ describe('cursor control', () => {
         /400: invalid body: action: "skip" or "dead-letter"/,
       );
 
-      // Poison at the head: too large for the topic. Dead-letter it by hand; the events behind it go on.
+      // Poison in the middle of a job: rows committed in one transaction are captured as one job.
       const db = openDatabase(config.sqlite.path);
-      const oversize = () => {
-        const big = { id: user.id, blob: 'x'.repeat(1_500_000) };
-        const id = appendOutboxEvent(db, 'users_outbox', {
-          aggregateId: user.id,
-          eventType: 'UserRenamed',
-          payload: big,
-        }).outboxId;
-        committed.push(id);
-        rename(2);
-        return id;
+      const append = (payload: unknown) => {
+        const { outboxId } = appendOutboxEvent(db, 'users_outbox', { aggregateId: user.id, eventType: 'UserRenamed', payload });
+        committed.push(outboxId);
+        return outboxId;
       };
-      const halted = () =>
-        waitFor('the partition to halt', async () => (await redis.hexists(names.halted, String(partition))) === 1);
-      const deadLetteredId = oversize();
-      await halted();
+      /** A healthy event, then each poison one (too large for the topic) followed by a healthy one. */
+      const job = (poison: number) =>
+        db.transaction(() => {
+          append({ id: user.id, name: 'Alice A' });
+          const ids: number[] = [];
+          for (let i = 0; i < poison; i++) {
+            ids.push(append({ id: user.id, blob: 'x'.repeat(1_500_000) }));
+            append({ id: user.id, name: `Alice B${i}` });
+          }
+          return ids;
+        })();
+      const haltedAt = async () => {
+        const text = await redis.hget(names.halted, String(partition));
+        return text ? (JSON.parse(text) as { outboxId: number | null; poison: boolean }) : null;
+      };
+      const inTopic = async (outboxId: number) =>
+        (await readTopic(config.kafka.brokers, topic)).filter((r) => Number(r.headers.outboxId) === outboxId).length;
+
+      // Two poison events in one job: the partition stops at the first, the event before it delivered.
+      const [deadLetteredId = 0, secondId = 0] = job(2);
+      await waitFor('the partition to halt at the poison event', async () => (await haltedAt())?.outboxId === deadLetteredId);
+      expect(await haltedAt()).toMatchObject({ poison: true });
+      expect(await inTopic(deadLetteredId - 1)).toBeGreaterThan(0);
       const dead = await cli(
         'skip-head',
         '--partition',
@@ -115,21 +133,28 @@ describe('cursor control', () => {
       );
       expect(dead.code).toBe(0);
       expect(dead.output).toContain(`(outbox id ${deadLetteredId}, UserRenamed) will be dead-lettered`);
+      // It halts again at the second; each probe sends the events before it again (duplicates,
+      // same id header) but does not dead-letter the first one again.
+      await waitFor('the partition to halt at the second poison event', async () => (await haltedAt())?.outboxId === secondId);
+      const sentBefore = await inTopic(deadLetteredId - 1);
+      await waitFor('two more probes', async () => (await inTopic(deadLetteredId - 1)) >= sentBefore + 2, { timeoutMs: 30_000 });
+      await api.request('POST', `${connector}/tasks/${partition}/head`, { action: 'dead-letter', reason: 'too large too' });
       await waitFor('the partition to go on', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
 
-      // Another one, skipped: acknowledged, never sent.
-      const skippedId = oversize();
-      await halted();
+      // Another one, skipped: exactly that event is acknowledged and never sent, not its job's first.
+      const [skippedId = 0] = job(1);
+      await waitFor('the partition to halt at the poison event', async () => (await haltedAt())?.outboxId === skippedId);
       await api.request('POST', `${connector}/tasks/${partition}/head`, { action: 'skip' });
       await waitFor('the partition to go on', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 30_000 });
+      await waitFor('the honoured actions to be cleared', async () => (await redis.hlen(names.headActions)) === 0);
       expect(publisher.output()).toContain('head event dead-lettered by an operator');
       expect(publisher.output()).toContain('head event skipped by an operator: acknowledged without sending');
       db.close();
 
+      // Each dead letter once: the first was not sent again by the probes that halted on the second.
       const deadLetters = await readTopic(config.kafka.brokers, dlqTopic);
-      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters.map((d) => Number(d.headers.outboxId))).toEqual([deadLetteredId, secondId]);
       expect(deadLetters[0]?.headers).toMatchObject({
-        outboxId: String(deadLetteredId),
         '__outbox.errors.class': 'MANUAL',
         '__outbox.errors.message': 'too large; handled in ticket 42',
       });
@@ -138,9 +163,9 @@ describe('cursor control', () => {
         deadLetters: toVerifiedEvents(deadLetters),
         committedIds: committed,
       });
-      // Everything arrived once, in order, but the dead letter and the skipped event.
-      expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, deadLettered: [deadLetteredId] });
-      expect(report.uniqueEvents).toBe(committed.length - 2);
+      // Everything arrived, in order, but the dead letters and the skipped event.
+      expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, deadLettered: [deadLetteredId, secondId] });
+      expect(report.uniqueEvents).toBe(committed.length - 3);
     } finally {
       await Promise.all(queues.map((q) => q.close()));
       await redis.quit();

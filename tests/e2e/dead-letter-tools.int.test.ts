@@ -137,6 +137,10 @@ describe('dead-letter tools', () => {
       });
       expect(report).toMatchObject({ lost: [], outOfOrder: 0, deadLettered: [invalidId, largeId, hugeId] });
 
+      // Every list and replay read the topic through a throwaway consumer group, and deleted it.
+      const { groups } = await admin.listGroups();
+      expect(groups.filter((g) => g.groupId.startsWith('outbox-dlq-'))).toEqual([]);
+
       // Bad requests change nothing and say why.
       const unknown = await cli('dlq', 'replay', '--id', 'no-such-event');
       expect(unknown.code).toBe(1);

@@ -1,4 +1,5 @@
 import type { Config } from '@outbox/config';
+import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import { retryForever } from '@outbox/runtime';
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
@@ -50,6 +51,8 @@ export async function connectWithRetry(
     initialMs: 500,
     maxMs: 10_000,
     signal: options.signal,
+    // Our own errors say what is wrong (a missing topic with creation off): waiting cannot fix them.
+    retryIf: (error) => !(error instanceof OutboxError) || error.retriable,
     onRetry: (error, attempt, delayMs) =>
       options.logger.warn(
         { brokers: options.brokers, attempt, delayMs, err: error },

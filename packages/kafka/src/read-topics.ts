@@ -30,39 +30,54 @@ export async function readTopicsToEnd(
 ): Promise<TopicRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const remaining = new Map<string, bigint>();
-  const existing = new Set(await admin.listTopics());
-  const present = topics.filter((t) => existing.has(t));
   try {
+    const remaining = new Map<string, bigint>();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
     for (const topic of present) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
         if (o.high !== o.low) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
       }
     }
+    if (remaining.size === 0) return [];
+    // A throwaway group: the reader must start at the beginning and must not move anyone's offsets.
+    const groupId = `${options.groupPrefix ?? 'outbox-verify'}-${randomBytes(6).toString('hex')}`;
+    try {
+      return await consumeToEnd(kafka, groupId, present, remaining, options);
+    } finally {
+      // Read after read would otherwise leave a group behind each time.
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
   } finally {
     await admin.disconnect();
   }
-  const records: TopicRecord[] = [];
-  if (remaining.size === 0) return records;
+}
 
-  // A throwaway group: the reader must start at the beginning and must not move anyone's offsets.
-  const consumer = kafka.consumer({
-    groupId: `${options.groupPrefix ?? 'outbox-verify'}-${randomBytes(6).toString('hex')}`,
-    maxBytes: 16 * 1024 * 1024,
-  });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: present.filter((t) => [...remaining.keys()].some((k) => k.startsWith(`${t}/`))),
-    fromBeginning: true,
-  });
+async function consumeToEnd(
+  kafka: Kafka,
+  groupId: string,
+  present: readonly string[],
+  remaining: Map<string, bigint>,
+  options: { timeoutMs?: number; onProgress?: (records: number) => void },
+): Promise<TopicRecord[]> {
+  const records: TopicRecord[] = [];
+  const consumer = kafka.consumer({ groupId, maxBytes: 16 * 1024 * 1024 });
+  let timer: NodeJS.Timeout | undefined;
   try {
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: present.filter((t) => [...remaining.keys()].some((k) => k.startsWith(`${t}/`))),
+      fromBeginning: true,
+    });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+      timer = setTimeout(
         () => reject(new Error(`reading ${present.join(', ')} timed out after ${records.length} records`)),
         options.timeoutMs ?? 120_000,
       );
       void consumer
         .run({
+          // Nothing to remember: the group is deleted once the topics are read.
+          autoCommit: false,
           eachBatch: async ({ batch }) => {
             const key = `${batch.topic}/${batch.partition}`;
             const high = remaining.get(key);
@@ -82,15 +97,14 @@ export async function readTopicsToEnd(
             }
             options.onProgress?.(records.length);
             if (high !== undefined && BigInt(batch.lastOffset()) + 1n >= high) remaining.delete(key);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            if (remaining.size === 0) resolve();
           },
         })
         .catch(reject);
     });
   } finally {
+    clearTimeout(timer);
+    // Leaves the group first: only an empty group can be deleted.
     await consumer.disconnect();
   }
   return records;

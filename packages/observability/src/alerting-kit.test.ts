@@ -45,7 +45,13 @@ describe('the alerting kit in infra/', () => {
   it('has alert rules promtool accepts, for halts, old events, dead letters and publishers down', () => {
     expect(runPromtool('check', 'rules', rulesFile)).toContain('SUCCESS: 7 rules found');
     expect(rules.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['OutboxPartitionHalted', 'OutboxOldestEventTooOld', 'OutboxDeadLetters', 'OutboxPublisherDown', 'OutboxRedisDown']),
+      expect.arrayContaining([
+        'OutboxPartitionHalted',
+        'OutboxOldestEventTooOld',
+        'OutboxDeadLetters',
+        'OutboxPublisherDown',
+        'OutboxRedisDown',
+      ]),
     );
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity);

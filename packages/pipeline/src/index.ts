@@ -8,11 +8,12 @@ export {
   type ReplayResult,
 } from './admin/dead-letters.ts';
 export { type DeadLetter, parseDeadLetter } from './admin/parse-dead-letter.ts';
-export { type HeadResolution, PartitionAdmin, type PartitionAdminOptions } from './admin/partition-admin.ts';
+export { type HeadRequest, type HeadResolution, PartitionAdmin, type PartitionAdminOptions } from './admin/partition-admin.ts';
 export { type CaptureStatus, CaptureWorker, type CaptureWorkerOptions, type PartitionOffset } from './capture/capture-worker.ts';
 export { type JobPlan, type PlannedJob, planJobs } from './capture/plan-jobs.ts';
 export type { RewindPlan } from './capture/plan-rewind.ts';
 export { fanOut, type PipelineObserver } from './pipeline-observer.ts';
+export type { HaltedState } from './publisher/halted-state.ts';
 export { PublisherWorker, type PublisherWorkerOptions } from './publisher/publisher-worker.ts';
 export { formatDeadLetters, formatOffsets } from './status/format-admin.ts';
 export { formatStatus } from './status/format-status.ts';

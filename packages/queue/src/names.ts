@@ -15,8 +15,9 @@ export interface PipelineNames {
   /** Redis hash: partition → why it is halted, written by the publisher that halted it. */
   halted: string;
   /**
-   * Redis hash: partition → what an operator asked done with the head event of that halted
-   * partition (skip it, or dead-letter it), honoured by the publisher on its next attempt.
+   * Redis hash: `<partition>/<outbox id>` → what an operator asked done with that event of a halted
+   * partition (skip it, or dead-letter it), honoured by the publisher on its next attempt and
+   * cleared once the event's job is acknowledged.
    */
   headActions: string;
   /** Redis hash: what the capture worker last saw (outbox depth, in-flight per partition). */

@@ -34,6 +34,8 @@ export interface RetryForeverOptions extends Partial<BackoffOptions> {
   onRetry: (error: unknown, attempt: number, delayMs: number) => void;
   /** Stops the retries; the last error is thrown. */
   signal?: AbortSignal;
+  /** Errors for which waiting cannot help (bad configuration) are thrown at once. @defaultValue every error is retried */
+  retryIf?: (error: unknown) => boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function retryForever<T>(task: () => Promise<T>, options: RetryFore
     try {
       return await task();
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted || options.retryIf?.(error) === false) throw error;
       const delayMs = backoffDelay(attempt, { initialMs: options.initialMs ?? 500, maxMs: options.maxMs ?? 10_000 });
       options.onRetry(error, attempt, delayMs);
       await sleep(delayMs, options.signal);

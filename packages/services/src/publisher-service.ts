@@ -11,21 +11,29 @@ import type { ServiceContext } from './service-context.ts';
 export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
     const kafka = createKafka(config.kafka, logger);
+    // Connect and check the topics as one step, retried: a broker that is down or frozen at start-up
+    // is waited for, like every other dependency; a missing topic with creation off is not.
     const admin = kafka.admin();
-    await connectWithRetry('admin', () => admin.connect(), { brokers: config.kafka.brokers, logger });
-    try {
-      const topics = [config.kafka.topicTemplate, config.kafka.dlqTopicTemplate].map((t) =>
-        topicFor(t, config.outbox.aggregateType),
-      );
-      const created = await ensureTopics(admin, topics, {
-        create: config.kafka.createTopics,
-        partitions: config.kafka.topicPartitions,
-        replicationFactor: config.kafka.topicReplicationFactor,
-      });
-      if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
-    } finally {
-      await admin.disconnect();
-    }
+    await connectWithRetry(
+      'topics',
+      async () => {
+        await admin.connect();
+        try {
+          const topics = [config.kafka.topicTemplate, config.kafka.dlqTopicTemplate].map((t) =>
+            topicFor(t, config.outbox.aggregateType),
+          );
+          const created = await ensureTopics(admin, topics, {
+            create: config.kafka.createTopics,
+            partitions: config.kafka.topicPartitions,
+            replicationFactor: config.kafka.topicReplicationFactor,
+          });
+          if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      { brokers: config.kafka.brokers, logger },
+    );
 
     const producer = new EventProducer({
       kafka,

@@ -1,41 +1,10 @@
-import type { Config } from '@outbox/config';
 import { type ConnectorStatus, formatStatus } from '@outbox/pipeline';
-import { ApiCallError, ConnectorApiClient } from '@outbox/rest-api';
-import { runTask } from '@outbox/runtime';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../program.ts';
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-/**
- * Runs one call against the REST API (the capture worker's). An API error or an unreachable API is
- * one clear line on stderr and exit 1, never a stack trace.
- */
-export function runApiCommand(
-  env: Env,
-  name: string,
-  call: (api: ConnectorApiClient, connector: string, config: Config) => Promise<number>,
-): Promise<void> {
-  return runTask({
-    name,
-    env,
-    overrides: { 'log.level': 'warn' },
-    run: async ({ config }) => {
-      try {
-        return await call(new ConnectorApiClient(config.api.url, config.http.token), config.connector.name, config);
-      } catch (error) {
-        if (!(error instanceof ApiCallError)) throw error;
-        process.stderr.write(`outbox ${name}: ${error.message}\n`);
-        return 1;
-      }
-    },
-  });
-}
+import { connectorPath as path, runApiCommand, say } from './api-command.ts';
 
 /** `status`, `pause`, `resume` and `restart`: the connector through its REST API, like Kafka Connect's. */
 export function registerConnectorCommands(program: Command, env: Env): void {
-  const path = (connector: string) => `/connectors/${encodeURIComponent(connector)}`;
-
   program
     .command('status')
     .description('the connector: its state, the outbox, every partition with its owner and backlog, the publishers')

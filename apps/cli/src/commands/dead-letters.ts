@@ -2,13 +2,11 @@ import type { DeadLetter, ReplayResult } from '@outbox/pipeline';
 import { formatDeadLetters } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../program.ts';
-import { runApiCommand } from './connector.ts';
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
+import { connectorPath, runApiCommand, say } from './api-command.ts';
 
 /** `dlq list` and `dlq replay`: the dead-letter topic through the REST API. */
 export function registerDeadLetterCommands(program: Command, env: Env): void {
-  const path = (connector: string) => `/connectors/${encodeURIComponent(connector)}/dlq`;
+  const path = (connector: string) => `${connectorPath(connector)}/dlq`;
   const dlq = program.command('dlq').description('dead letters: list them with their error, replay them to their topic');
 
   dlq
@@ -41,10 +39,15 @@ export function registerDeadLetterCommands(program: Command, env: Env): void {
           if (r.outcome === 'REPLAYED') say(`replayed ${r.eventId} (outbox id ${r.outboxId}) to ${r.topic}`);
           else if (r.outcome === 'ALREADY_REPLAYED')
             say(`already replayed ${r.eventId} (outbox id ${r.outboxId}); not sent again`);
+          else if (r.outcome === 'REPLAYED_UNRECORDED')
+            say(
+              `replayed ${r.eventId} (outbox id ${r.outboxId}) to ${r.topic}, NOT recorded (${r.error}): --all would send it again`,
+            );
           else say(`FAILED ${r.eventId} (outbox id ${r.outboxId}): ${r.error}; left as it was`);
         }
         say(`${result.replayed} replayed, ${result.failed} failed`);
-        return result.failed > 0 ? 1 : 0;
+        // An unrecorded replay needs the operator's attention as much as a failed one.
+        return result.results.some((r) => r.outcome === 'FAILED' || r.outcome === 'REPLAYED_UNRECORDED') ? 1 : 0;
       });
     });
 }

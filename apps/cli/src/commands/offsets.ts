@@ -2,14 +2,10 @@ import type { HeadResolution, PartitionOffset, RewindPlan } from '@outbox/pipeli
 import { formatOffsets } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../program.ts';
-import { runApiCommand } from './connector.ts';
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
+import { connectorPath as path, runApiCommand, say } from './api-command.ts';
 
 /** `offsets`, `offsets rewind` and `skip-head`: capture cursors and halted heads, like Kafka Connect's offsets API. */
 export function registerOffsetCommands(program: Command, env: Env): void {
-  const path = (connector: string) => `/connectors/${encodeURIComponent(connector)}`;
-
   const offsets = program
     .command('offsets')
     .description("each partition's capture cursor (last outbox id enqueued), rows in flight and oldest row in the outbox")
@@ -39,15 +35,17 @@ export function registerOffsetCommands(program: Command, env: Env): void {
 
   program
     .command('skip-head')
-    .description('skip the head event of a HALTED partition (acknowledged, never sent), or dead-letter it')
+    .description('skip the event a HALTED partition stopped at (acknowledged, never sent), or dead-letter it')
     .requiredOption('--partition <n>', 'the halted partition', wholeNumber(0))
     .option('--dead-letter', 'send it to the dead-letter topic (error class MANUAL) instead of dropping it')
     .option('--reason <text>', 'why, kept in the logs and the dead letter')
-    .action((options: { partition: number; deadLetter?: boolean; reason?: string }) =>
+    .option('--force', "even when the halt is not the event's fault (broker down, timeouts): the event may be healthy")
+    .action((options: { partition: number; deadLetter?: boolean; reason?: string; force?: boolean }) =>
       runApiCommand(env, 'skip-head', async (api, connector) => {
         const body = {
           action: options.deadLetter ? 'dead-letter' : 'skip',
           ...(options.reason ? { reason: options.reason } : {}),
+          ...(options.force ? { force: true } : {}),
         };
         const r = await api.request<HeadResolution>('POST', `${path(connector)}/tasks/${options.partition}/head`, body);
         const done = r.action === 'skip' ? 'skipped' : 'dead-lettered';

@@ -1,6 +1,7 @@
 import type { Logger } from '@outbox/logger';
 import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
 import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import type { Serial } from '@outbox/runtime';
 import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
 
 export interface ConnectorAdminOptions {
@@ -11,6 +12,8 @@ export interface ConnectorAdminOptions {
   queues: PartitionQueues;
   /** Where the pause decision is kept, so it outlives Redis' data. */
   store: Pick<OutboxStore, 'connectorState' | 'setConnectorState'>;
+  /** Shared with PartitionAdmin: a pause or resume never runs while cursors move. */
+  operatorTurn: Serial;
   logger: Logger;
 }
 
@@ -44,16 +47,20 @@ export class ConnectorAdmin {
    * Publishers stop taking jobs (BullMQ's queue pause); the job each holds finishes first. Capture
    * goes on filling the queues up to their in-flight budget, so resuming starts at full speed.
    */
-  async pause(): Promise<void> {
-    this.#o.store.setConnectorState('PAUSED');
-    await Promise.all(this.#o.queues.map((queue) => queue.pause()));
-    this.#log.warn('connector paused by an operator: publishers take no new jobs');
+  pause(): Promise<void> {
+    return this.#o.operatorTurn(async () => {
+      this.#o.store.setConnectorState('PAUSED');
+      await Promise.all(this.#o.queues.map((queue) => queue.pause()));
+      this.#log.warn('connector paused by an operator: publishers take no new jobs');
+    });
   }
 
-  async resume(): Promise<void> {
-    this.#o.store.setConnectorState('RUNNING');
-    await Promise.all(this.#o.queues.map((queue) => queue.resume()));
-    this.#log.warn('connector resumed by an operator');
+  resume(): Promise<void> {
+    return this.#o.operatorTurn(async () => {
+      this.#o.store.setConnectorState('RUNNING');
+      await Promise.all(this.#o.queues.map((queue) => queue.resume()));
+      this.#log.warn('connector resumed by an operator');
+    });
   }
 
   /**

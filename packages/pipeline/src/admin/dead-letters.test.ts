@@ -27,7 +27,7 @@ function deadLetter(outboxId: number, extra: Record<string, string> = {}, value 
   };
 }
 
-function setup(records: TopicRecord[], reject = new Set<string>()) {
+function setup(records: TopicRecord[], reject = new Set<string>(), unrecordable = new Set<string>()) {
   const replays = new Map<string, DeadLetterReplay>();
   const sent: { topic: string; message: Message }[] = [];
   const admin = new DeadLetterAdmin({
@@ -41,7 +41,10 @@ function setup(records: TopicRecord[], reject = new Set<string>()) {
     store: {
       keptPayload: (outboxId) => (outboxId === 3 ? { eventId: 'e-3', payload: '{"kept":true}' } : undefined),
       replays: () => new Map(replays),
-      recordReplay: (r) => void replays.set(r.eventId, r),
+      recordReplay: (r) => {
+        if (unrecordable.has(r.eventId)) throw new Error('SQLITE_BUSY: database is locked');
+        replays.set(r.eventId, r);
+      },
     },
     logger: createLogger({ level: 'silent', format: 'json' }),
   });
@@ -82,5 +85,18 @@ describe('DeadLetterAdmin', () => {
       error: expect.stringContaining('MESSAGE_TOO_LARGE'),
     });
     expect((await admin.list()).deadLetters.find((d) => d.eventId === 'e-2')?.replayed).toBeNull();
+  });
+
+  it("reports a replay it could not record as that letter's outcome and goes on with the others", async () => {
+    const { admin, sent } = setup(records, new Set(), new Set(['e-1']));
+    const result = await admin.replay({ all: true }, 'me');
+    expect(sent).toHaveLength(3);
+    expect(result).toMatchObject({ replayed: 3, failed: 0 });
+    expect(result.results.map((r) => [r.eventId, r.outcome])).toEqual([
+      ['e-1', 'REPLAYED_UNRECORDED'],
+      ['e-2', 'REPLAYED'],
+      ['e-3', 'REPLAYED'],
+    ]);
+    expect(result.results[0]?.error).toContain('SQLITE_BUSY');
   });
 });

@@ -1,6 +1,7 @@
 import { classifyKafkaError, fromDeadLetter, type TopicRecord } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { DeadLetterStore } from '@outbox/outbox-store';
+import { type Serial, serial } from '@outbox/runtime';
 import type { Message } from 'kafkajs';
 import { AdminError } from './admin-error.ts';
 import { type DeadLetter, parseDeadLetter } from './parse-dead-letter.ts';
@@ -25,8 +26,12 @@ export interface ReplayOutcome {
   eventId: string;
   outboxId: number;
   topic: string;
-  outcome: 'REPLAYED' | 'ALREADY_REPLAYED' | 'FAILED';
-  /** Why the replay failed; nothing was recorded for it, so it can be tried again. */
+  /**
+   * FAILED: Kafka did not take it, nothing was recorded, it can be tried again. REPLAYED_UNRECORDED:
+   * Kafka has it but recording that failed, so "all" would send it again (same `id` header).
+   */
+  outcome: 'REPLAYED' | 'REPLAYED_UNRECORDED' | 'ALREADY_REPLAYED' | 'FAILED';
+  /** Why the replay failed, or why it could not be recorded. */
   error?: string;
 }
 
@@ -47,7 +52,7 @@ export class DeadLetterAdmin {
   readonly #o: DeadLetterAdminOptions;
   readonly #log: Logger;
   /** Replays run one at a time, so two "all" requests cannot both send the same dead letter. */
-  #replaying: Promise<unknown> = Promise.resolve();
+  readonly #oneReplayAtATime: Serial = serial();
 
   constructor(options: DeadLetterAdminOptions) {
     this.#o = options;
@@ -62,9 +67,7 @@ export class DeadLetterAdmin {
   }
 
   replay(request: ReplayRequest, requestedBy: string | null): Promise<ReplayResult> {
-    const run = this.#replaying.then(() => this.#replay(request, requestedBy));
-    this.#replaying = run.catch(() => undefined);
-    return run;
+    return this.#oneReplayAtATime(() => this.#replay(request, requestedBy));
   }
 
   async #replay(request: ReplayRequest, requestedBy: string | null): Promise<ReplayResult> {
@@ -89,7 +92,7 @@ export class DeadLetterAdmin {
       results.push(await this.#replayOne(letter, record, requestedBy));
     }
     const count = (outcome: ReplayOutcome['outcome']) => results.filter((r) => r.outcome === outcome).length;
-    return { replayed: count('REPLAYED'), failed: count('FAILED'), results };
+    return { replayed: count('REPLAYED') + count('REPLAYED_UNRECORDED'), failed: count('FAILED'), results };
   }
 
   async #replayOne(letter: DeadLetter, record: TopicRecord, requestedBy: string | null): Promise<ReplayOutcome> {
@@ -113,8 +116,15 @@ export class DeadLetterAdmin {
       );
       return { ...base, outcome: 'FAILED', error: error_ };
     }
-    // Recorded once Kafka has it: a crash in between replays it again, with the same id header.
-    this.#o.store.recordReplay({ ...base, replayedAt: replayedAt.toISOString(), replayedBy: requestedBy });
+    // Recorded once Kafka has it: a crash in between replays it again, with the same id header. A
+    // failure to record is this letter's outcome, not the batch's: the others' outcomes still count.
+    try {
+      this.#o.store.recordReplay({ ...base, replayedAt: replayedAt.toISOString(), replayedBy: requestedBy });
+    } catch (error) {
+      const why = `replayed, but recording it failed: ${(error as Error).message}`;
+      this.#log.error({ eventId: letter.eventId, topic: letter.originalTopic, err: error }, why);
+      return { ...base, outcome: 'REPLAYED_UNRECORDED', error: why };
+    }
     this.#log.warn(
       { eventId: letter.eventId, outboxId: letter.outboxId, topic: letter.originalTopic, requestedBy },
       'dead letter replayed to its original topic by an operator',

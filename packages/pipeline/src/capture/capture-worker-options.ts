@@ -29,7 +29,11 @@ export interface CaptureWorkerOptions {
    * called at start and after Redis lost its data, before anything is enqueued.
    */
   applyQueueSettings: () => Promise<void>;
-  /** Metrics. @defaultValue none */
+  /**
+   * Told what capture does (rows enqueued and acknowledged, loop failures), so metrics and alerts
+   * can follow it without the worker knowing either; a failing observer is logged, never
+   * propagated. @defaultValue none: nothing watches
+   */
   observers?: PipelineObserver[];
 }
 
@@ -40,7 +44,10 @@ export interface PartitionOffset {
   offset: number;
   /** Rows enqueued and not yet acknowledged. */
   inFlight: number;
-  /** The partition's oldest row still in the outbox, or null when it has none. */
+  /**
+   * The partition's oldest row still in the outbox at or below its cursor (enqueued and not
+   * acknowledged), or null when it has none.
+   */
   oldestOutboxId: number | null;
 }
 

@@ -3,11 +3,11 @@ import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import type { AckEntry } from '@outbox/queue';
-import { backoffDelay, onceAsync, sleep } from '@outbox/runtime';
+import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
-import { planRewind, type RewindPlan } from './plan-rewind.ts';
+import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
 import { toBulkJobs } from './to-bulk-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
@@ -32,7 +32,9 @@ export class CaptureWorker {
   #acknowledged = 0;
   #lastReport = 0;
   #epoch = '';
-  #turn: Promise<unknown> = Promise.resolve();
+  #unappliedAcks = false;
+  /** Capture iterations and operator changes to the cursors run one at a time. */
+  readonly #exclusive: Serial = serial();
   readonly #observer: Required<PipelineObserver>;
 
   constructor(options: CaptureWorkerOptions) {
@@ -110,9 +112,7 @@ export class CaptureWorker {
       await this.#o.cursorStore.save(this.#cursors);
     }
     // Rows at or below their partition's cursor are in flight: count them against the budget.
-    const highest = Math.max(0, ...this.#cursors);
-    scanOutbox(this.#o.store, (row) => {
-      if (row.id > highest) return false;
+    scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
       const p = this.#o.partitionOf(row.aggregateId);
       if (row.id <= (this.#cursors[p] ?? 0)) this.#inFlight[p]?.add(row.id);
       return true;
@@ -122,7 +122,7 @@ export class CaptureWorker {
   /** Each partition's cursor, rows in flight and oldest row in the outbox. */
   offsets(): Promise<PartitionOffset[]> {
     return this.#exclusive(async () => {
-      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors.length);
+      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors);
       return this.#cursors.map((offset, partition) => ({
         partition,
         offset,
@@ -135,11 +135,14 @@ export class CaptureWorker {
   /**
    * Moves cursors back (see planRewind) between two capture iterations: the partitions' queued jobs
    * are removed and in-flight rows forgotten, so their rows above the new cursor are enqueued again,
-   * in order. The caller makes sure none of their jobs is active; all are checked before any changes.
+   * in order. Refused unless every target queue is paused with no job active — checked here, inside
+   * the exclusive section and against the queues the publishers obey, so nothing can start or
+   * finish in between. All targets are checked before anything changes.
    */
   rewind(targets: readonly { partition: number; offset?: number }[]): Promise<RewindPlan[]> {
     return this.#exclusive(async () => {
-      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors.length);
+      for (const { partition } of targets) await assertRewindable(this.#o.queues[partition], partition);
+      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors);
       const plans = targets.map((t) =>
         planRewind({
           partition: t.partition,
@@ -148,27 +151,21 @@ export class CaptureWorker {
           offset: t.offset,
         }),
       );
+      const cursors = [...this.#cursors];
+      for (const plan of plans) cursors[plan.partition] = plan.offset;
+      // The lowered cursors are saved before any job is removed. A crash or a Redis error after
+      // this leaves jobs behind whose rows are enqueued again (duplicates, allowed); the other
+      // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
+      await this.#o.cursorStore.save(cursors);
+      this.#cursors = cursors;
+      for (const plan of plans) this.#inFlight[plan.partition]?.clear();
       try {
-        // A partition's cursor moves only once its jobs are gone, so a failure strands nothing.
-        for (const plan of plans) {
-          await this.#o.queues[plan.partition]?.drain(true);
-          this.#inFlight[plan.partition]?.clear();
-          this.#cursors[plan.partition] = plan.offset;
-        }
+        for (const plan of plans) await this.#o.queues[plan.partition]?.drain(true);
       } finally {
-        await this.#o.cursorStore.save(this.#cursors);
         this.#wake.wake();
       }
-      this.#log.warn({ rewound: plans }, 'capture cursors rewound by an operator; their rows are enqueued again');
       return plans;
     });
-  }
-
-  /** Runs capture iterations and operator changes to the cursors one at a time. */
-  #exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#turn.then(task);
-    this.#turn = run.catch(() => undefined);
-    return run;
   }
 
   async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
@@ -266,9 +263,23 @@ export class CaptureWorker {
     this.#observer.enqueued(partition, ids.length);
   }
 
+  /**
+   * Acknowledgements already read whose delete failed (SQLITE_BUSY, Redis gone) stay pending in the
+   * stream and are never delivered again as new ones: after a failure they are read first.
+   */
   async #ackOnce(): Promise<boolean> {
-    const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 500 });
-    if (entries.length > 0) await this.#applyAcks(entries);
+    const pending = this.#unappliedAcks;
+    const entries = await this.#o.ackStream.read({ pending, count: this.#o.ackBatchSize, blockMs: pending ? 0 : 500 });
+    if (pending && entries.length === 0) {
+      this.#unappliedAcks = false;
+      return true;
+    }
+    try {
+      if (entries.length > 0) await this.#applyAcks(entries);
+    } catch (error) {
+      this.#unappliedAcks = true;
+      throw error;
+    }
     return entries.length > 0;
   }
 

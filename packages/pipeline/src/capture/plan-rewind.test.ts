@@ -1,4 +1,3 @@
-import type { OutboxRow } from '@outbox/outbox-store';
 import { describe, expect, it } from 'vitest';
 import { planRewind } from './plan-rewind.ts';
 import { oldestPerPartition } from './scan-outbox.ts';
@@ -21,19 +20,29 @@ describe('planRewind', () => {
 });
 
 describe('oldestPerPartition', () => {
-  it("finds each partition's oldest row, reading no further than needed", () => {
-    const rows = [5, 6, 9, 12, 13].map((id) => ({ id, aggregateId: String(id % 3) }) as OutboxRow);
-    const reads: number[] = [];
+  it("finds each partition's oldest enqueued row, reading keys no further than needed", () => {
+    const rows = [5, 6, 9, 12, 13].map((id) => ({ id, aggregateId: String(id % 3) }));
+    const reads: number[][] = [];
     const store = {
-      readAfter: (after: number, limit: number) => {
-        reads.push(after);
-        return rows.filter((r) => r.id > after).slice(0, Math.min(limit, 2));
+      readKeysAfter: (after: number, upTo: number, limit: number) => {
+        reads.push([after, upTo]);
+        return rows.filter((r) => r.id > after && r.id <= upTo).slice(0, Math.min(limit, 2));
       },
     };
-    expect(oldestPerPartition(store, Number, 4)).toEqual([6, 13, 5, null]);
-    expect(reads).toEqual([0, 6, 12, 13]);
+    expect(oldestPerPartition(store, Number, [20, 20, 20, 20])).toEqual([6, 13, 5, null]);
+    expect(reads).toEqual([
+      [0, 20],
+      [6, 20],
+      [12, 20],
+      [13, 20],
+    ]);
     reads.length = 0;
-    expect(oldestPerPartition(store, () => 0, 1)).toEqual([5]);
-    expect(reads).toEqual([0]);
+    expect(oldestPerPartition(store, () => 0, [20])).toEqual([5]);
+    expect(reads).toEqual([[0, 20]]);
+    // Rows above a partition's cursor are not enqueued yet, and nothing above the highest cursor is read.
+    reads.length = 0;
+    expect(oldestPerPartition(store, Number, [9, 5, 10, 0])).toEqual([6, null, 5, null]);
+    expect(reads.every(([, upTo]) => upTo === 10)).toBe(true);
+    expect(oldestPerPartition(store, Number, [0, 0])).toEqual([null, null]);
   });
 });

@@ -34,3 +34,29 @@ export function planRewind(input: { partition: number; cursor: number; oldest: n
   }
   return { partition, previous: cursor, offset };
 }
+
+/**
+ * Refuses a rewind unless the partition's queue is paused with no job active, as the publishers
+ * see it: no job can then start, or finish and acknowledge rows, while its cursor moves.
+ */
+export async function assertRewindable(
+  queue: { isPaused(): Promise<boolean>; getActiveCount(): Promise<number> } | undefined,
+  partition: number,
+): Promise<void> {
+  if (!queue) throw new AdminError('NOT_FOUND', 'NOT_FOUND', `no partition ${partition}`);
+  const [paused, active] = await Promise.all([queue.isPaused(), queue.getActiveCount()]);
+  if (!paused) {
+    throw new AdminError(
+      'CONFLICT',
+      'CONNECTOR_NOT_PAUSED',
+      `partition ${partition}'s queue is not paused: pause the connector before changing offsets`,
+    );
+  }
+  if (active > 0) {
+    throw new AdminError(
+      'CONFLICT',
+      'PARTITION_ACTIVE',
+      `partition ${partition} has a job being published; try again once it has finished`,
+    );
+  }
+}

@@ -1,11 +1,17 @@
-import type { OutboxRow, OutboxStore } from '@outbox/outbox-store';
+import type { OutboxKey, OutboxStore } from '@outbox/outbox-store';
 
 const pageSize = 10_000;
 
-/** Visits the outbox's rows in id order, a page at a time, until `visit` returns false. */
-export function scanOutbox(store: Pick<OutboxStore, 'readAfter'>, visit: (row: OutboxRow) => boolean): void {
-  for (let after = 0; ; ) {
-    const rows = store.readAfter(after, pageSize);
+type KeyReader = Pick<OutboxStore, 'readKeysAfter'>;
+
+/**
+ * Visits the outbox's rows up to `upTo` in id order, a page at a time, until `visit` returns
+ * false. Ids and aggregate ids only: it runs in the capture worker's exclusive section, where
+ * reading payloads would hold capture up for nothing.
+ */
+export function scanOutbox(store: KeyReader, upTo: number, visit: (row: OutboxKey) => boolean): void {
+  for (let after = 0; after < upTo; ) {
+    const rows = store.readKeysAfter(after, upTo, pageSize);
     for (const row of rows) if (!visit(row)) return;
     const last = rows.at(-1)?.id;
     if (last === undefined) return;
@@ -13,17 +19,21 @@ export function scanOutbox(store: Pick<OutboxStore, 'readAfter'>, visit: (row: O
   }
 }
 
-/** The lowest outbox id of each partition still in the outbox (null: none), reading no further than needed. */
+/**
+ * Each partition's lowest outbox id still in the outbox at or below its cursor (null: none) — the
+ * oldest row enqueued and not yet acknowledged. Rows above a cursor are not enqueued yet, so the
+ * scan stops at the highest cursor, or sooner once every partition has one.
+ */
 export function oldestPerPartition(
-  store: Pick<OutboxStore, 'readAfter'>,
+  store: KeyReader,
   partitionOf: (aggregateId: string) => number,
-  partitions: number,
+  cursors: readonly number[],
 ): (number | null)[] {
-  const oldest = new Array<number | null>(partitions).fill(null);
-  let missing = partitions;
-  scanOutbox(store, (row) => {
+  const oldest = new Array<number | null>(cursors.length).fill(null);
+  let missing = cursors.length;
+  scanOutbox(store, Math.max(0, ...cursors), (row) => {
     const p = partitionOf(row.aggregateId);
-    if (oldest[p] === null) {
+    if (oldest[p] === null && row.id <= (cursors[p] ?? 0)) {
       oldest[p] = row.id;
       missing -= 1;
     }

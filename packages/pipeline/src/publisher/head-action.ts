@@ -1,29 +1,87 @@
 import type { RedisClient } from '@outbox/queue';
+import { z } from 'zod';
+
+const headAction = z.object({
+  action: z.enum(['skip', 'dead-letter']),
+  outboxId: z.number().int().positive(),
+  eventId: z.string(),
+  reason: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  requestedAt: z.string(),
+  /**
+   * Set by the publisher once it has skipped or dead-lettered the event, before it sends the rest
+   * of the job: if the rest halts again, later probes still leave the event out but do not
+   * dead-letter it again.
+   */
+  done: z.boolean().default(false),
+});
 
 /**
- * What an operator asked done with the head event of a halted partition: acknowledge it without
+ * What an operator asked done with the event a halted partition stopped at: acknowledge it without
  * sending (`skip`) or send it to the dead-letter topic with error class MANUAL (`dead-letter`).
- * It names the event's outbox id, so it never applies to any other event.
+ * It names the event's outbox id, so it applies to that event wherever it sits in its job, and to
+ * no other.
  */
-export interface HeadAction {
-  action: 'skip' | 'dead-letter';
-  outboxId: number;
-  eventId: string;
-  reason: string | null;
-  requestedBy: string | null;
-  requestedAt: string;
-}
+export type HeadAction = z.infer<typeof headAction>;
 
-/** Kept in a Redis hash (PipelineNames.headActions) until the publisher has acknowledged the job. */
+/**
+ * Kept in a Redis hash (PipelineNames.headActions), one field per event (`<partition>/<outbox id>`),
+ * until the publisher has acknowledged its job: a second request for the same partition (the next
+ * poison event of the job) must not replace the first, which later probes still have to honour.
+ */
 export async function requestHeadAction(redis: RedisClient, key: string, partition: number, action: HeadAction): Promise<void> {
-  await redis.hset(key, String(partition), JSON.stringify(action));
+  await redis.hset(key, field(partition, action.outboxId), JSON.stringify(action));
 }
 
-export async function readHeadAction(redis: RedisClient, key: string, partition: number): Promise<HeadAction | null> {
-  const text = await redis.hget(key, String(partition));
-  return text ? (JSON.parse(text) as HeadAction) : null;
+/**
+ * The partition's pending actions. An entry that is not a valid action (hand-edited, from another
+ * version) is deleted and reported through `onInvalid`: a malformed entry must never halt the
+ * partition.
+ */
+export async function readHeadActions(
+  redis: RedisClient,
+  key: string,
+  partition: number,
+  onInvalid: (text: string) => void,
+): Promise<HeadAction[]> {
+  const actions: HeadAction[] = [];
+  for (const [name, text] of Object.entries(await redis.hgetall(key))) {
+    if (!name.startsWith(`${partition}/`)) continue;
+    const parsed = headAction.safeParse(parseJson(text));
+    if (parsed.success && field(partition, parsed.data.outboxId) === name) {
+      actions.push(parsed.data);
+      continue;
+    }
+    onInvalid(text);
+    await redis.hdel(key, name);
+  }
+  return actions;
 }
 
-export async function clearHeadAction(redis: RedisClient, key: string, partition: number): Promise<void> {
-  await redis.hdel(key, String(partition));
+/** Clears the actions of these events of the partition. */
+export async function clearHeadActions(
+  redis: RedisClient,
+  key: string,
+  partition: number,
+  outboxIds: readonly number[],
+): Promise<void> {
+  if (outboxIds.length > 0) await redis.hdel(key, ...outboxIds.map((id) => field(partition, id)));
+}
+
+/** Clears every action of these partitions (a rewind sends their events again: no old action applies). */
+export async function clearPartitionHeadActions(redis: RedisClient, key: string, partitions: readonly number[]): Promise<void> {
+  const names = Object.keys(await redis.hgetall(key)).filter((name) => partitions.some((p) => name.startsWith(`${p}/`)));
+  if (names.length > 0) await redis.hdel(key, ...names);
+}
+
+function field(partition: number, outboxId: number): string {
+  return `${partition}/${outboxId}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

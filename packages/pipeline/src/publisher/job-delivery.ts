@@ -3,6 +3,7 @@ import type { Logger } from '@outbox/logger';
 import type { OutboxEvent } from '@outbox/queue';
 import { backoffDelay, sleep } from '@outbox/runtime';
 import type { PipelineObserver } from '../pipeline-observer.ts';
+import type { HaltCause, HaltedPartition } from './halted-state.ts';
 
 export interface JobDeliveryOptions {
   producer: EventProducer;
@@ -28,6 +29,15 @@ interface Failure {
   message: string;
   attempts: number;
   firstFailure: Date;
+}
+
+/**
+ * An event an operator chose to skip or dead-letter (by outbox id), and what to do in its place.
+ * The events before it are delivered first, the ones after it once `resolve` has returned.
+ */
+export interface HeadResolver {
+  outboxId: number;
+  resolve(event: OutboxEvent): Promise<void>;
 }
 
 /** A send Kafka rejected for good because of the records in it. */
@@ -63,22 +73,74 @@ function isJson(text: string): boolean {
  * place at the head of its partition), halting the partition when they run out, and dead letters
  * for poison events. Knows nothing of BullMQ; the publisher worker turns its outcomes into acks
  * and halts.
+ *
+ * A send Kafka rejects for good is split in halves, down to the single event at fault, in both
+ * `onPoison` modes (DESIGN 3a): healthy events are never blamed for a neighbour. In halt mode the
+ * events before the poison one are then in Kafka but the job is not acknowledged, so every probe
+ * sends them again — duplicates with the same `id` header, which at-least-once allows; the poison
+ * event and everything after it wait, so nothing is reordered or lost.
  */
 export class JobDelivery {
   readonly #o: JobDeliveryOptions;
-  readonly halted = new Map<number, string>();
+  readonly #halted = new Map<number, HaltedPartition>();
 
   constructor(options: JobDeliveryOptions) {
     this.#o = options;
   }
 
+  /** Why the partition is halted, or undefined when it is not (as far as this publisher knows). */
+  haltOf(partition: number): HaltedPartition | undefined {
+    return this.#halted.get(partition);
+  }
+
+  /**
+   * An operator cleared the partition's halted flag: its next sends get the full budget again. It
+   * stays halted for the observers until it delivers, so that is reported as resumed, and a
+   * failure before that as a new halt.
+   */
+  operatorRestarted(partition: number): void {
+    const halted = this.#halted.get(partition);
+    if (halted) halted.probing = false;
+  }
+
+  /** A job of the partition was delivered; true when that ended a halt (observers are told). */
+  delivered(partition: number, log: Logger): boolean {
+    if (!this.#halted.delete(partition)) return false;
+    log.info('partition resumed: the broker accepts events again');
+    this.#o.observer.resumed(partition);
+    return true;
+  }
+
   /**
    * Puts every event of a job in its topic, in order, or — if it is poison — in the dead-letter
-   * topic. A payload that is not JSON is poison before any send. When Kafka rejects a send for
-   * good, it is split in halves and each half sent on its own, down to single events, so a
-   * healthy event never goes to the dead-letter topic because of its neighbours.
+   * topic (or halts, with `onPoison: halt`). An event one of `heads` names is left to it, in its
+   * place. In halt mode a payload that is not JSON halts the partition before anything is sent,
+   * so a probe never re-sends a prefix it cannot get past.
    */
-  async deliver(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
+  async deliver(delivery: Delivery, events: OutboxEvent[], heads: readonly HeadResolver[] = []): Promise<void> {
+    const byId = new Map(heads.map((head) => [head.outboxId, head]));
+    if (this.#o.onPoison === 'halt') {
+      const invalid = events.find((event) => !byId.has(event.id) && !isJson(event.payload));
+      if (invalid) {
+        const reason = `INVALID_PAYLOAD: outbox id ${invalid.id} is not valid JSON`;
+        this.#haltOn(delivery, { reason, outboxId: invalid.id, poison: true });
+      }
+    }
+    let run: OutboxEvent[] = [];
+    for (const event of events) {
+      const head = byId.get(event.id);
+      if (!head) {
+        run.push(event);
+        continue;
+      }
+      await this.#deliverInOrder(delivery, run);
+      run = [];
+      await head.resolve(event);
+    }
+    await this.#deliverInOrder(delivery, run);
+  }
+
+  async #deliverInOrder(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
     let healthy: OutboxEvent[] = [];
     for (const event of events) {
       if (isJson(event.payload)) {
@@ -87,31 +149,31 @@ export class JobDelivery {
       }
       await this.#sendOrSplit(delivery, healthy);
       healthy = [];
-      if (this.#o.onPoison === 'halt') {
-        this.halt(delivery.partition, delivery.log, `INVALID_PAYLOAD: outbox id ${event.id} is not valid JSON`, undefined);
-        throw new GiveBack();
-      }
-      const now = new Date();
-      await this.#deadLetter(delivery, event, {
+      const failure = {
         type: 'INVALID_PAYLOAD',
         message: 'the payload is not valid JSON',
         attempts: 0,
-        firstFailure: now,
-      });
+        firstFailure: new Date(),
+      };
+      await this.#deadLetter(delivery, event, failure);
     }
     await this.#sendOrSplit(delivery, healthy);
   }
 
   async #sendOrSplit(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    const [first] = events;
+    if (!first) return;
     const messages = events.map((event) => toKafkaMessage(event, delivery.aggregateType));
     try {
-      await this.#sendWithRetry(delivery.partition, delivery.log, () => this.#o.producer.send(delivery.topic, messages));
+      await this.#sendWithRetry(delivery, first.id, () => this.#o.producer.send(delivery.topic, messages), 'throw');
     } catch (error) {
       if (!(error instanceof Poison)) throw error;
-      const [only] = events;
-      if (events.length === 1 && only) {
-        await this.#deadLetter(delivery, only, error.failure);
+      if (events.length === 1) {
+        if (this.#o.onPoison === 'halt') {
+          const reason = `${error.failure.type}: outbox id ${first.id}: ${error.failure.message}`;
+          this.#haltOn(delivery, { reason, outboxId: first.id, poison: true }, error);
+        }
+        await this.#deadLetter(delivery, first, error.failure);
         return;
       }
       const half = Math.ceil(events.length / 2);
@@ -137,19 +199,22 @@ export class JobDelivery {
     };
     const message = toKafkaMessage(event, delivery.aggregateType);
     try {
-      // Poison here means too large for the dead-letter topic too, whatever `onPoison` says.
       await this.#sendWithRetry(
-        delivery.partition,
-        delivery.log,
+        delivery,
+        event.id,
         () => this.#o.producer.send(dlqTopic, [toDeadLetter(message, context)]),
-        true,
+        'throw',
       );
     } catch (error) {
       if (!(error instanceof Poison)) throw error;
       // Too large even for the dead-letter topic: it goes there without its value, and the capture
-      // worker keeps the row in the dead-letter table instead of deleting it.
-      await this.#sendWithRetry(delivery.partition, delivery.log, () =>
-        this.#o.producer.send(dlqTopic, [toDeadLetter(message, context, true)]),
+      // worker keeps the row in the dead-letter table instead of deleting it. Nothing smaller can
+      // be sent, so poison now halts.
+      await this.#sendWithRetry(
+        delivery,
+        event.id,
+        () => this.#o.producer.send(dlqTopic, [toDeadLetter(message, context, true)]),
+        'halt',
       );
       delivery.keepIds.push(event.id);
     }
@@ -166,14 +231,16 @@ export class JobDelivery {
     });
   }
 
+  /** `outboxId`: the first event of the send, which the partition stops at if it halts. */
   async #sendWithRetry(
-    partition: number,
-    log: Logger,
+    delivery: Delivery,
+    outboxId: number,
     send: () => Promise<void>,
-    poisonThrows = this.#o.onPoison === 'dead-letter',
+    onPoison: 'throw' | 'halt',
   ): Promise<void> {
+    const { partition, log } = delivery;
     // A halted partition is probed with a single attempt; a healthy one gets the full budget.
-    const attempts = this.halted.has(partition) ? 1 : this.#o.maxAttempts;
+    const attempts = this.#halted.get(partition)?.probing ? 1 : this.#o.maxAttempts;
     const firstFailure = new Date();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -181,35 +248,43 @@ export class JobDelivery {
         return;
       } catch (error) {
         const kind = classifyKafkaError(error);
-        if (!kind.retriable && kind.poison && poisonThrows) {
-          throw new Poison({ type: kind.type, message: (error as Error).message, attempts: attempt, firstFailure });
+        const message = (error as Error).message;
+        if (!kind.retriable && kind.poison && onPoison === 'throw') {
+          throw new Poison({ type: kind.type, message, attempts: attempt, firstFailure });
         }
-        if (!kind.retriable) {
-          this.halt(partition, log, `${kind.type}: ${(error as Error).message}`, error);
-          throw new GiveBack();
-        }
+        if (!kind.retriable) this.#haltOn(delivery, { reason: `${kind.type}: ${message}`, outboxId, poison: kind.poison }, error);
         if (attempt >= attempts) {
-          this.halt(partition, log, `${attempts} attempts failed, last: ${kind.type}: ${(error as Error).message}`, error);
-          throw new GiveBack();
+          const reason = `${attempts} attempts failed, last: ${kind.type}: ${message}`;
+          this.#haltOn(delivery, { reason, outboxId, poison: false }, error);
         }
         const delayMs = backoffDelay(attempt, { initialMs: this.#o.retryInitialMs, maxMs: this.#o.retryMaxMs });
         log.warn({ err: error, attempt, delayMs, errorType: kind.type }, 'send to Kafka failed; retrying');
-        this.#o.observer.retried({ partition, errorType: kind.type, message: (error as Error).message, attempt, delayMs });
+        this.#o.observer.retried({ partition, errorType: kind.type, message, attempt, delayMs });
         await sleep(delayMs, this.#o.signal);
         if (this.#o.signal.aborted) throw new GiveBack();
       }
     }
   }
 
-  halt(partition: number, log: Logger, reason: string, error: unknown): void {
-    const wasHalted = this.halted.has(partition);
-    this.halted.set(partition, reason);
-    if (!wasHalted) {
+  #haltOn(delivery: Delivery, cause: HaltCause, error?: unknown): never {
+    this.halt(delivery.partition, delivery.log, cause, error);
+    throw new GiveBack();
+  }
+
+  /**
+   * Marks the partition halted (probed with one attempt from now on). Logged and told to the
+   * observers when it starts: the first time, or again after an operator restart did not help.
+   */
+  halt(partition: number, log: Logger, cause: HaltCause, error: unknown): void {
+    const previous = this.#halted.get(partition);
+    const fresh = !previous?.probing;
+    this.#halted.set(partition, { ...cause, since: fresh ? new Date().toISOString() : previous.since, probing: true });
+    if (fresh) {
       log.error(
-        { err: error, reason, probeIntervalMs: this.#o.haltProbeIntervalMs },
+        { err: error, reason: cause.reason, outboxId: cause.outboxId, probeIntervalMs: this.#o.haltProbeIntervalMs },
         'partition halted; its events wait in the outbox, in order',
       );
-      this.#o.observer.halted(partition, reason);
+      this.#o.observer.halted(partition, cause.reason);
     }
   }
 }

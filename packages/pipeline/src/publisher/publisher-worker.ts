@@ -4,8 +4,9 @@ import type { AckStream, OutboxEvent, PipelineNames, PublishJobData, RedisClient
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
-import { clearHeadAction, type HeadAction, readHeadAction } from './head-action.ts';
-import { type Delivery, GiveBack, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
+import { writeHaltedState } from './halted-state.ts';
+import { clearHeadActions, type HeadAction, readHeadActions, requestHeadAction } from './head-action.ts';
+import { type Delivery, GiveBack, type HeadResolver, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
 import { PublisherMembership } from './membership.ts';
 import { assignPartitions } from './partition-assignment.ts';
 
@@ -20,7 +21,11 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
   ackStream: AckStream;
   topicTemplate: string;
   logger: Logger;
-  /** Metrics and alerts. @defaultValue none */
+  /**
+   * Told what the publisher does (sends, retries, dead letters, halts and resumes), so metrics and
+   * alerts can follow it without the worker knowing either; a failing observer is logged, never
+   * propagated. @defaultValue none: nothing watches
+   */
   observers?: PipelineObserver[];
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -146,19 +151,35 @@ export class PublisherWorker {
   }
 
   /**
-   * What an operator asked done with the head event of this (halted) partition: dead-lettered with
-   * error class MANUAL, or skipped — acknowledged with the job, never sent. Done again if the job is
-   * retried before its acknowledgement, so a dead letter may then appear twice (same `id` header).
+   * What an operator asked done with the event a halted partition stopped at, wherever it sits in
+   * the job: dead-lettered with error class MANUAL, or skipped — acknowledged with the job, never
+   * sent. The action is marked done before the rest of the job is sent, so if the rest halts again
+   * later probes leave the event out without dead-lettering it again. Only a crash between the
+   * dead letter and that mark sends it twice (same `id` header).
    */
-  async #resolveHead(delivery: Delivery, event: OutboxEvent, action: HeadAction): Promise<void> {
-    const who = { eventId: event.eventId, outboxId: event.id, requestedBy: action.requestedBy, requestedAt: action.requestedAt };
-    if (action.action === 'dead-letter') {
-      const reason = action.reason ?? 'dead-lettered by an operator';
-      await this.#delivery.deadLetterByOperator(delivery, event, reason);
-      delivery.log.warn({ ...who, reason }, 'head event dead-lettered by an operator');
-    } else {
-      delivery.log.warn({ ...who, reason: action.reason }, 'head event skipped by an operator: acknowledged without sending');
-    }
+  #headResolver(delivery: Delivery, action: HeadAction): HeadResolver {
+    return {
+      outboxId: action.outboxId,
+      resolve: async (event: OutboxEvent) => {
+        if (action.done) return;
+        const who = {
+          eventId: event.eventId,
+          outboxId: event.id,
+          requestedBy: action.requestedBy,
+          requestedAt: action.requestedAt,
+        };
+        if (action.action === 'dead-letter') {
+          const reason = action.reason ?? 'dead-lettered by an operator';
+          await this.#delivery.deadLetterByOperator(delivery, event, reason);
+          delivery.log.warn({ ...who, reason }, 'head event dead-lettered by an operator');
+        } else {
+          delivery.log.warn({ ...who, reason: action.reason }, 'head event skipped by an operator: acknowledged without sending');
+        }
+        await requestHeadAction(this.#o.redis, this.#o.names.headActions, delivery.partition, { ...action, done: true }).catch(
+          (e: unknown) => delivery.log.warn({ err: e }, 'could not mark the head action done; a probe may do it again'),
+        );
+      },
+    };
   }
 
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
@@ -168,18 +189,20 @@ export class PublisherWorker {
       // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
       // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
       // are still in the outbox, unacknowledged, so dropping it loses nothing.
-      // Read together: one round trip, and the head action (rare) costs a healthy job nothing.
-      const [current, headAction] = await Promise.all([
+      // Read together: one round trip, and head actions (rare) cost a healthy job nothing.
+      const [current, headActions] = await Promise.all([
         this.#o.redis.get(this.#o.names.epoch),
-        readHeadAction(this.#o.redis, this.#o.names.headActions, partition),
+        readHeadActions(this.#o.redis, this.#o.names.headActions, partition, (text) =>
+          log.warn({ entry: text }, 'dropped a head action that is not valid'),
+        ),
       ]);
       if (current !== epoch) {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
       // An operator restarted the halted partition (its flag is gone): full attempts again.
-      if (this.#delivery.halted.has(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
-        this.#delivery.halted.delete(partition);
+      if (this.#delivery.haltOf(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
+        this.#delivery.operatorRestarted(partition);
       }
       const delivery: Delivery = {
         partition,
@@ -188,10 +211,13 @@ export class PublisherWorker {
         topic: topicFor(this.#o.topicTemplate, aggregateType),
         keepIds: [],
       };
-      const head = events[0];
-      const honoured = headAction !== null && head !== undefined && head.id === headAction.outboxId;
-      if (honoured) await this.#resolveHead(delivery, head, headAction);
-      await this.#delivery.deliver(delivery, honoured ? events.slice(1) : events);
+      const ids = new Set(events.map((event) => event.id));
+      const honoured = headActions.filter((action) => ids.has(action.outboxId));
+      await this.#delivery.deliver(
+        delivery,
+        events,
+        honoured.map((action) => this.#headResolver(delivery, action)),
+      );
       const stats = this.#o.names.publisher(this.#o.name);
       await this.#o.ackStream.append(
         partition,
@@ -207,17 +233,17 @@ export class PublisherWorker {
               .sadd(this.#o.names.publishers, this.#o.name),
         },
       );
-      // Bookkeeping only, like the halted flag below. A stale action (its event is acknowledged) goes too.
-      if (headAction !== null && (honoured || (head?.id ?? 0) > headAction.outboxId)) {
-        await clearHeadAction(this.#o.redis, this.#o.names.headActions, partition).catch((e: unknown) =>
-          log.warn({ err: e }, 'could not clear the head action'),
-        );
-      }
+      // Bookkeeping only, like the halted flag below. Stale actions (their events acknowledged) go too.
+      const done = headActions.filter((action) => ids.has(action.outboxId) || action.outboxId < (events[0]?.id ?? 0));
+      await clearHeadActions(
+        this.#o.redis,
+        this.#o.names.headActions,
+        partition,
+        done.map((action) => action.outboxId),
+      ).catch((e: unknown) => log.warn({ err: e }, 'could not clear the head actions'));
       this.#published += events.length;
       this.#observer.published(partition, events, new Date());
-      if (this.#delivery.halted.delete(partition)) {
-        log.info('partition resumed: the broker accepts events again');
-        this.#observer.resumed(partition);
+      if (this.#delivery.delivered(partition, log)) {
         // Bookkeeping only: the job is acknowledged, so a failure here must not give it back.
         await this.#o.redis
           .hdel(this.#o.names.halted, String(partition))
@@ -225,12 +251,14 @@ export class PublisherWorker {
       }
     } catch (error) {
       if (!(error instanceof GiveBack)) {
-        this.#delivery.halt(partition, log, `unexpected error: ${(error as Error).message}`, error);
+        const reason = `unexpected error: ${(error as Error).message}`;
+        this.#delivery.halt(partition, log, { reason, outboxId: null, poison: false }, error);
       }
-      const reason = this.#delivery.halted.get(partition);
-      if (reason !== undefined && !this.#closing.signal.aborted) {
-        const state = { reason, publisher: this.#o.name, since: new Date().toISOString() };
-        await this.#o.redis.hset(this.#o.names.halted, String(partition), JSON.stringify(state)).catch(() => undefined);
+      const halted = this.#delivery.haltOf(partition);
+      if (halted !== undefined && !this.#closing.signal.aborted) {
+        const { reason, outboxId, poison, since } = halted;
+        const state = { reason, outboxId, poison, since, publisher: this.#o.name };
+        await writeHaltedState(this.#o.redis, this.#o.names.halted, partition, state).catch(() => undefined);
       }
       const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
       // Whatever Redis says here, the job must go back to its queue, never to `failed`.

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ApiError, parseInput } from '../api-error.ts';
 
 const connectorParams = z.object({ name: z.string() });
-const taskParams = connectorParams.extend({
+/** A path naming a connector and one of its tasks (a partition). */
+export const taskParams = connectorParams.extend({
   task: z.coerce.number({ error: 'a partition number' }).int('a partition number').min(0, 'a partition number'),
 });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { asApiErrors, requesterOf } from '../admin-errors.ts';
 import { parseInput } from '../api-error.ts';
-import { connectorFrom } from './connectors.ts';
+import { connectorFrom, taskParams } from './connectors.ts';
 
 const wholeNumber = (what: string) => z.number({ error: what }).int(what).min(0, what);
 
@@ -17,22 +17,23 @@ const rewindBody = z.strictObject({
       }),
       { error: 'a list of { partition, offset? }' },
     )
-    .min(1, 'at least one partition'),
+    .min(1, 'at least one partition')
+    // Two offsets for one partition: which one was meant cannot be told.
+    .refine((list) => new Set(list.map((o) => o.partition)).size === list.length, 'each partition at most once'),
 });
 
-const taskParams = z.object({
-  name: z.string(),
-  task: z.coerce.number({ error: 'a partition number' }).int('a partition number').min(0, 'a partition number'),
-});
 const headBody = z.strictObject({
   action: z.enum(['skip', 'dead-letter'], { error: '"skip" or "dead-letter"' }),
   reason: z.string().max(1000, 'at most 1000 characters').optional(),
+  /** Skip or dead-letter even though the halt may not be the event's fault (broker down). */
+  force: z.boolean({ error: 'true or false' }).optional(),
 });
 
 /**
  * Kafka Connect's offsets API over the capture cursors (`GET`/`PATCH /connectors/:name/offsets`;
  * changing them needs a PAUSED connector, 409 otherwise), and
- * `POST /connectors/:name/tasks/:task/head` to skip or dead-letter the head event of a halted partition.
+ * `POST /connectors/:name/tasks/:task/head` to skip or dead-letter the event a halted partition
+ * stopped at (409 unless the halt is that event's fault or `force` is true).
  */
 export function registerOffsetRoutes(app: FastifyInstance, admin: ConnectorAdmin, partitions: PartitionAdmin): void {
   app.get('/connectors/:name/offsets', async (request) => {

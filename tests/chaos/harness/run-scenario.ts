@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { migrateOutbox, openDatabase, quoteIdentifier } from '@outbox/outbox-store';
+import { auditDelivery, type ChaosRow, outboxDepth, recordCommittedEvents, testEnvironment } from '@outbox/testkit';
+import { readIdsFile } from '@outbox/verifier';
+import type { ChaosInfra } from './chaos-infra.ts';
+import type { ChaosOutcome, ChaosRun, ChaosScenario, ChaosSize } from './chaos-scenario.ts';
+import { Fleet } from './fleet.ts';
+
+/** A bound on waiting for the pipeline to catch up: generous, because the machine is shared. */
+const drainDeadlineMs = 120_000;
+
+/**
+ * Runs one fault: its own pipeline (database, connector, topics; its own broker or Redis when the
+ * fault needs them), writer load through `outbox load`, the fault at a random moment during the
+ * load, then waits until the outbox is empty and audits Kafka against the committed ids.
+ * Returns the outcome even when the pipeline did not recover, so the table shows every fault.
+ */
+export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infra: ChaosInfra): Promise<ChaosOutcome> {
+  const broker = scenario.needs?.broker ? await infra.broker() : undefined;
+  const redis = scenario.needs?.redis ? await infra.redis() : undefined;
+  const { env, config, topic, dlqTopic, dir } = testEnvironment({
+    LOG_LEVEL: 'warn',
+    ...(broker && { KAFKA_BROKERS: broker.brokers.join(',') }),
+    ...(redis && { REDIS_URL: redis.url }),
+    ...scenario.env,
+  });
+  const appEnv = { ...env, ...(await scenario.prepare?.()) };
+  const dbPath = config.sqlite.path;
+  const table = config.outbox.table;
+
+  // The audit trigger must exist before the first event is written.
+  const db = openDatabase(dbPath);
+  migrateOutbox(db, table);
+  db.close();
+  const committedEvents = recordCommittedEvents(dbPath, table);
+  const audit = openDatabase(dbPath, { readonly: true });
+  const countCommitted = audit.prepare<[], { n: number }>('SELECT count(*) AS n FROM test_committed');
+
+  const fleet = new Fleet(appEnv);
+  const idsFiles: string[] = [];
+  let writer = startWriter(size.events);
+  function startWriter(events: number) {
+    const idsFile = join(dir, `ids-${idsFiles.length + 1}.txt`);
+    idsFiles.push(idsFile);
+    return fleet.startWriter({ events, aggregates: Math.min(size.aggregates, events), rate: size.rate, idsFile });
+  }
+
+  const run: ChaosRun = {
+    env: appEnv,
+    config,
+    topic,
+    dlqTopic,
+    size,
+    fleet,
+    infra,
+    redis,
+    committed: () => countCommitted.get()?.n ?? 0,
+    untilWritten: async (share) => {
+      const target = Math.ceil(share * size.events);
+      while (run.committed() < target && run.writing()) {
+        throwIfCrashed(fleet);
+        await sleep(20);
+      }
+    },
+    randomMoments: (count) => Array.from({ length: count }, () => 0.1 + Math.random() * 0.6).sort((a, b) => a - b),
+    writing: () => writer.child.exitCode === null && writer.child.signalCode === null,
+    writer: () => writer,
+    startWriter: (events) => {
+      writer = startWriter(events);
+    },
+    log: (line) => console.log(`[chaos] ${scenario.fault}: ${line}`),
+  };
+
+  let recoveryMs: number | undefined;
+  let failure: string | undefined;
+  try {
+    fleet.startCapture();
+    for (let i = 1; i <= (scenario.publishers ?? 2); i++) fleet.startPublisher(`pub-${i}`);
+    const faultEndedAt = await scenario.inject(run);
+    failure = await waitForRecovery(run, scenario);
+    if (failure === undefined) recoveryMs = Math.max(0, Date.now() - faultEndedAt);
+    if (failure) run.log(`${failure}\n${fleet.tails()}`);
+  } catch (error) {
+    failure = (error as Error).message;
+    run.log(`${failure}\n${fleet.tails()}`);
+  } finally {
+    await fleet.stopAll();
+  }
+
+  try {
+    const committedIds = committedEvents().map((event) => event.id);
+    const reportedIds = idsFiles.filter((file) => existsSync(file)).flatMap((file) => readIdsFile(file));
+    const delivery = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committedIds });
+    const { report } = delivery;
+    // A row still in the outbox is waiting, not lost: the pipeline can still deliver it.
+    const waiting = idsInOutbox(run);
+    const inOutbox = new Set(waiting);
+    const lost = report.lost.filter((id) => !inOutbox.has(id));
+    if (failure) {
+      const inKafka = new Set([...delivery.events, ...delivery.deadLetters].map((record) => Number(record.headers.outboxId)));
+      const sample = `${waiting.slice(0, 8).join(', ')}${waiting.length > 8 ? ', …' : ''}`;
+      const delivered = waiting.filter((id) => inKafka.has(id)).length;
+      // Tells a pipeline that stopped delivering from one that delivered but never applied the acknowledgements.
+      failure += `; ${waiting.length} rows left in the outbox (ids ${sample}), ${delivered} of them already in Kafka`;
+      run.log(failure);
+    }
+    const row: ChaosRow = {
+      fault: scenario.fault,
+      written: committedIds.length,
+      delivered: report.uniqueEvents,
+      deadLettered: report.deadLettered.length,
+      lost: lost.length,
+      outOfOrder: report.outOfOrder,
+      duplicates: report.duplicates,
+      recoveryMs,
+    };
+    run.log(
+      `${row.written} written, ${row.delivered} delivered, ${row.deadLettered} dead-lettered, ${row.lost} lost, ` +
+        `${row.outOfOrder} out of order, ${row.duplicates} duplicates, recovery ${recoveryMs ?? '-'} ms`,
+    );
+    return { row, failure, lost, waiting, committedIds, reportedIds, delivery, fleetOutput: (role) => fleet.output(role), run };
+  } finally {
+    audit.close();
+    await scenario.cleanup?.();
+    await redis?.stop();
+  }
+}
+
+/** Waits for the writers to finish and the pipeline to be done; returns why it did not, if it did not. */
+async function waitForRecovery(run: ChaosRun, scenario: ChaosScenario): Promise<string | undefined> {
+  const deadline = Date.now() + drainDeadlineMs;
+  while (Date.now() < deadline) {
+    throwIfCrashed(run.fleet);
+    // An empty outbox means every row was acknowledged, and rows are acknowledged only after
+    // Kafka accepted their events (or their dead letters).
+    if (
+      !run.writing() &&
+      outboxDepth(run.config.sqlite.path, run.config.outbox.table) === 0 &&
+      (scenario.recovered?.() ?? true)
+    ) {
+      return undefined;
+    }
+    await sleep(100);
+  }
+  return `not recovered within ${drainDeadlineMs / 1000} s (writer ${run.writing() ? 'still writing' : 'done'})`;
+}
+
+function idsInOutbox(run: ChaosRun): number[] {
+  const db = openDatabase(run.config.sqlite.path, { readonly: true });
+  try {
+    const table = quoteIdentifier(run.config.outbox.table);
+    return db
+      .prepare<[], { id: number }>(`SELECT id FROM ${table} ORDER BY id`)
+      .all()
+      .map((row) => row.id);
+  } finally {
+    db.close();
+  }
+}
+
+function throwIfCrashed(fleet: Fleet): void {
+  const crash = fleet.crashed();
+  if (crash) throw new Error(`a process crashed: ${crash}`);
+}

@@ -1,0 +1,23 @@
+import type { ChaosScenario } from '../harness/chaos-scenario.ts';
+import { brokerPause, brokerStop } from './broker-faults.ts';
+import { poisonMix } from './poison-mix.ts';
+import { captureKill, publisherKill, writerKill } from './process-kills.ts';
+import { redisFlushall, redisRestart } from './redis-faults.ts';
+import { webhookDown } from './webhook-down.ts';
+
+/** The full matrix, one scenario per fault, in the order the table lists them. */
+export function chaosMatrix(): ChaosScenario[] {
+  return [
+    captureKill(),
+    publisherKill(),
+    brokerStop(),
+    brokerPause(),
+    redisFlushall(),
+    redisRestart(),
+    writerKill(),
+    poisonMix(),
+    webhookDown(),
+  ];
+}
+
+export { brokerPause, brokerStop, captureKill, poisonMix, publisherKill, redisFlushall, redisRestart, webhookDown, writerKill };

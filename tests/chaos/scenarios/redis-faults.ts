@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import type { ChaosOutcome, ChaosScenario } from '../harness/chaos-scenario.ts';
+
+/** The capture worker must have noticed the loss; otherwise the fault was not really injected. */
+function expectLossNoticed({ fleetOutput }: ChaosOutcome): void {
+  expect(fleetOutput('capture')).toContain('Redis lost its data');
+}
+
+/** FLUSHALL at a random moment of the load: jobs, cursors, acknowledgements and settings gone at once. */
+export function redisFlushall(): ChaosScenario {
+  return {
+    fault: 'Redis FLUSHALL',
+    needs: { redis: true },
+    inject: async (run) => {
+      const [share = 0.4] = run.randomMoments(1);
+      await run.untilWritten(share);
+      const client = new Redis(run.env.REDIS_URL ?? '');
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+      run.log(`FLUSHALL with ${run.committed()} events written`);
+      return Date.now();
+    },
+    check: expectLossNoticed,
+  };
+}
+
+/** Redis (without persistence) stopped at a random moment, down for a moment, started again empty. */
+export function redisRestart(): ChaosScenario {
+  return {
+    fault: 'Redis restart',
+    needs: { redis: true },
+    inject: async (run) => {
+      const [share = 0.4] = run.randomMoments(1);
+      await run.untilWritten(share);
+      const redis = run.redis;
+      if (!redis) throw new Error('the Redis restart scenario needs a Redis of its own');
+      await redis.stop();
+      run.log(`Redis stopped with ${run.committed()} events written`);
+      await sleep(1000 + Math.random() * 2000);
+      await redis.start();
+      return Date.now();
+    },
+    check: expectLossNoticed,
+  };
+}

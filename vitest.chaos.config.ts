@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// `pnpm test:chaos`: the full fault matrix, apart from `pnpm test` (whose include never matches
+// *.chaos.test.ts). The same broker and Redis set-up as the integration project; the files run one
+// after another, since each spawns worker processes and some stop or freeze services of their own.
+export default defineConfig({
+  test: {
+    include: ['tests/chaos/**/*.chaos.test.ts'],
+    globalSetup: ['./packages/testkit/src/global-setup.ts'],
+    setupFiles: ['./packages/testkit/src/setup-file.ts'],
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -73,4 +73,35 @@ describe('a broker outage', () => {
     });
     expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 400 });
   });
+
+  it('keeps a publisher started while the broker is frozen waiting, then publishes when it answers', async () => {
+    const options = {
+      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-frozen-')), 'kafka'),
+      port: await freePort(),
+      controllerPort: await freePort(),
+    };
+    broker = await startKafkaBroker(options);
+    const { env, config, topic } = testEnvironment({
+      KAFKA_BROKERS: broker.brokers.join(','),
+      KAFKA_CONNECTION_TIMEOUT_MS: '500',
+      KAFKA_REQUEST_TIMEOUT_MS: '1000',
+    });
+    broker.pause();
+    try {
+      const publisher = start('publisher-worker', env);
+      // Connections open (the kernel answers for a frozen process); requests time out.
+      await waitFor('the publisher to wait for the frozen broker', () => publisher.output().includes('is unreachable (topics)'), {
+        timeoutMs: 60_000,
+      });
+      expect(publisher.child.exitCode).toBeNull();
+      broker.resume();
+      start('capture-worker', env);
+      const load = start('cli', env, ['load', '--events', '50', '--aggregates', '5']);
+      expect(await load.exited).toBe(0);
+      await waitFor('the events to be published', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 });
+      expect((await readTopic(broker.brokers, topic)).length).toBe(50);
+    } finally {
+      broker.resume();
+    }
+  });
 });

@@ -51,10 +51,14 @@ describe('Redis data loss', () => {
     redis = await startRedisServer({ port, dir });
     const { env, config, topic } = testEnvironment({ REDIS_URL: redis.url, LOG_LEVEL: 'warn' });
     const idsFile = join(dir, 'ids.txt');
-    const capture = start('capture-worker', env);
+    const capture = start('capture-worker', { ...env, LOG_LEVEL: 'info' });
     const publishers = ['pub-1', 'pub-2'].map((name) => start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }));
     const load = start('cli', env, ['load', '--events', '3000', '--aggregates', '100', '--rate', '1000', '--ids-file', idsFile]);
 
+    // The loss must strike a capture worker that is running (with an epoch), mid-load.
+    await waitFor('the capture worker to start', () => capture.output().includes('capture worker started'), {
+      timeoutMs: 30_000,
+    });
     await sleep(1500);
     redis = await fault(redis, port, dir);
     expect(await load.exited).toBe(0);

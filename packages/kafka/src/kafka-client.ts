@@ -52,7 +52,7 @@ export async function connectWithRetry(
     maxMs: 10_000,
     signal: options.signal,
     // Our own errors say what is wrong (a missing topic with creation off): waiting cannot fix them.
-    retryIf: (error) => !(error instanceof OutboxError) || error.retriable,
+    retryIf: (error) => !(error instanceof OutboxError),
     onRetry: (error, attempt, delayMs) =>
       options.logger.warn(
         { brokers: options.brokers, attempt, delayMs, err: error },

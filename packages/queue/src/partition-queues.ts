@@ -1,3 +1,4 @@
+import type { Logger } from '@outbox/logger';
 import { Queue } from 'bullmq';
 import type { PipelineNames } from './names.ts';
 import type { PublishJobData } from './publish-job.ts';
@@ -18,12 +19,19 @@ export async function openPartitionQueues(
     partitions: number;
     /** Re-apply the queues' settings; off for read-only users such as `outbox status`. @defaultValue true */
     applySettings?: boolean;
+    /**
+     * Where the queues' 'error' events go; without a listener BullMQ prints them to stderr. They
+     * come from the shared connection, whose own listener already logs them.
+     */
+    logger: Logger;
   },
 ): Promise<PartitionQueues> {
-  const queues = Array.from(
-    { length: options.partitions },
-    (_, p) => new Queue<PublishJobData>(names.queue(p), { connection: redis, prefix: options.prefix }),
-  );
+  const log = options.logger.child({ component: 'queues' });
+  const queues = Array.from({ length: options.partitions }, (_, p) => {
+    const queue = new Queue<PublishJobData>(names.queue(p), { connection: redis, prefix: options.prefix });
+    queue.on('error', (error) => log.debug({ err: error, partition: p }, 'queue error'));
+    return queue;
+  });
   if (options.applySettings ?? true) await applyQueueSettings(queues);
   return queues;
 }

@@ -21,7 +21,8 @@ import { type ServiceContext, version } from './service-context.ts';
 const capturePort = 8083;
 
 /** Everything the capture worker needs, from config; what it acquires is released in reverse. */
-export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service> {
+/** The capture worker; `httpUrl` is where its REST API, status page and metrics answer. */
+export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service & { httpUrl: string }> {
   return buildService(async (releasers) => {
     const lock = acquireCaptureLock(config.sqlite.path);
     releasers.add('capture lock', () => lock.release());
@@ -39,6 +40,7 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       prefix: config.redis.prefix,
       partitions: config.pipeline.partitions,
       applySettings: false,
+      logger,
     });
     releasers.add('queues', () => Promise.all(queues.map((q) => q.close())));
 
@@ -100,7 +102,7 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       logger,
     });
     metrics.readGaugesFrom(connectorGauges({ store, worker, redis, names, queues }));
-    await startOpsHttp({
+    const httpUrl = await startOpsHttp({
       config,
       logger,
       metrics,
@@ -118,6 +120,6 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
         registerStatusPage(app, { admin, queues });
       },
     });
-    return {};
+    return { httpUrl };
   });
 }

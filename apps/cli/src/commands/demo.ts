@@ -56,6 +56,9 @@ export function registerDemoCommand(program: Command, env: Env): void {
             say(
               `writer API: ${writer.url}   try: curl -X POST ${writer.url}/users -H 'content-type: application/json' -d '{"name":"Zoe"}'`,
             );
+            say(
+              `status page: ${capture.httpUrl}/ui/   REST API: ${capture.httpUrl}/connectors/${context.config.connector.name}/status`,
+            );
             say('Ctrl-C stops everything (the database and the broker keep their data).');
             return {};
           });

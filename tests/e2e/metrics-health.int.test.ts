@@ -132,6 +132,11 @@ describe('readiness', () => {
     const waiting = await scrapeMetrics(workers[0] as string);
     expect(metricValue(waiting, 'outbox_redis_up')).toBe(0);
     expect(metricValue(waiting, 'outbox_pending_events')).toBe(200);
+    const status = start('cli', { ...env, OUTBOX_API_URL: workers[0] as string }, ['status']);
+    expect(await status.exited).toBe(1);
+    expect(status.output()).toContain(
+      '→ 503: Redis does not answer within 3 s: nothing is published until it is back; 200 events wait in the outbox',
+    );
     redis = await startRedisServer({ port: redisPort, dir });
     for (const url of workers) await waitFor('readyz with Redis back', async () => (await ready(url)).status === 200);
     // A restart without persistence lost the queues; the capture worker enqueues the outbox again.

@@ -1,4 +1,5 @@
 import type { Logger } from '@outbox/logger';
+import { withTimeout } from '@outbox/runtime';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
@@ -12,15 +13,6 @@ export interface OpsServerOptions {
   readiness: Record<string, ReadinessCheck>;
   /** How long one readiness check may take before it counts as failed. @defaultValue 2000 */
   checkTimeoutMs?: number;
-}
-
-/** `work`, or a rejection once `ms` have passed without an answer. */
-export function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

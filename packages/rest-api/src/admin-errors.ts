@@ -1,9 +1,9 @@
 import { AdminError } from '@outbox/pipeline';
 import { ApiError } from './api-error.ts';
 
-const statusOf = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400 } as const;
+const statusOf = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400, UNAVAILABLE: 503 } as const;
 
-/** Runs an admin call; what the pipeline refuses becomes the API's 404, 409 or 400 with its code. */
+/** Runs an admin call; what the pipeline refuses becomes the API's 404, 409, 400 or 503 with its code. */
 export async function asApiErrors<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();

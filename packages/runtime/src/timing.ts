@@ -55,3 +55,12 @@ export async function retryForever<T>(task: () => Promise<T>, options: RetryFore
     }
   }
 }
+
+/** `work`, or a rejection once `ms` have passed without an answer. */
+export function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,7 +1,8 @@
-import { type ConnectorGauges, withTimeout } from '@outbox/observability';
+import type { ConnectorGauges } from '@outbox/observability';
 import type { OutboxStore } from '@outbox/outbox-store';
 import { type CaptureWorker, livePublishers } from '@outbox/pipeline';
 import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import { withTimeout } from '@outbox/runtime';
 
 /**
  * Redis commands wait for a lost connection rather than fail (BullMQ needs that), so its part of

@@ -1,8 +1,12 @@
 import type { Logger } from '@outbox/logger';
 import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
 import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
-import type { Serial } from '@outbox/runtime';
+import { type Serial, withTimeout } from '@outbox/runtime';
 import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
+import { AdminError } from './admin-error.ts';
+
+/** How long a status read waits for Redis before it answers that Redis is down. */
+const statusDeadlineMs = 3000;
 
 export interface ConnectorAdminOptions {
   /** The connector's name, as in the REST API's paths. */
@@ -11,7 +15,7 @@ export interface ConnectorAdminOptions {
   names: PipelineNames;
   queues: PartitionQueues;
   /** Where the pause decision is kept, so it outlives Redis' data. */
-  store: Pick<OutboxStore, 'connectorState' | 'setConnectorState'>;
+  store: Pick<OutboxStore, 'connectorState' | 'setConnectorState' | 'stats'>;
   /** Shared with PartitionAdmin: a pause or resume never runs while cursors move. */
   operatorTurn: Serial;
   logger: Logger;
@@ -35,8 +39,25 @@ export class ConnectorAdmin {
     return this.#o.name;
   }
 
-  status(): Promise<ConnectorStatus> {
-    return readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name);
+  /**
+   * Everything in it comes from Redis, whose commands wait for a lost connection: past a deadline
+   * the answer is a 503 saying what is known — Redis is down, the outbox (SQLite) still fills.
+   */
+  async status(): Promise<ConnectorStatus> {
+    try {
+      return await withTimeout(
+        () => readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name),
+        statusDeadlineMs,
+      );
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('no answer within')) throw error;
+      throw new AdminError(
+        'UNAVAILABLE',
+        'REDIS_UNAVAILABLE',
+        `Redis does not answer within ${statusDeadlineMs / 1000} s: nothing is published until it is back; ` +
+          `${this.#o.store.stats().depth} events wait in the outbox, and the writer keeps committing`,
+      );
+    }
   }
 
   state(): ConnectorState {

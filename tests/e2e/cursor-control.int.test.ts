@@ -3,8 +3,7 @@ import { appendOutboxEvent, openDatabase } from '@outbox/outbox-store';
 import type { PartitionOffset } from '@outbox/pipeline';
 import { createRedisClient, openPartitionQueues, partitionOf, pipelineNames } from '@outbox/queue';
 import { ConnectorApiClient } from '@outbox/rest-api';
-import { httpUrlOf, outboxDepth, readTopic, testEnvironment, useApps, waitFor } from '@outbox/testkit';
-import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
+import { auditDelivery, httpUrlOf, outboxDepth, readTopic, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { createWriterService } from '@outbox/writer';
 import { describe, expect, it } from 'vitest';
 
@@ -24,7 +23,12 @@ describe('cursor control', () => {
     const writer = await createWriterService({ config, logger });
     const redis = createRedisClient(config.redis.url, { logger, connectionName: 'test' });
     const names = pipelineNames(config.redis.prefix, config.connector.name);
-    const queues = await openPartitionQueues(redis, names, { prefix: config.redis.prefix, partitions: 2, applySettings: false });
+    const queues = await openPartitionQueues(redis, names, {
+      prefix: config.redis.prefix,
+      partitions: 2,
+      applySettings: false,
+      logger,
+    });
     try {
       const { user, outboxId: firstId } = writer.users.create('Alice');
       const committed = [firstId];
@@ -152,16 +156,16 @@ describe('cursor control', () => {
       db.close();
 
       // Each dead letter once: the first was not sent again by the probes that halted on the second.
-      const deadLetters = await readTopic(config.kafka.brokers, dlqTopic);
+      const { report, deadLetters } = await auditDelivery({
+        brokers: config.kafka.brokers,
+        topic,
+        dlqTopic,
+        committedIds: committed,
+      });
       expect(deadLetters.map((d) => Number(d.headers.outboxId))).toEqual([deadLetteredId, secondId]);
       expect(deadLetters[0]?.headers).toMatchObject({
         '__outbox.errors.class': 'MANUAL',
         '__outbox.errors.message': 'too large; handled in ticket 42',
-      });
-      const report = verifyEvents({
-        events: toVerifiedEvents(await readTopic(config.kafka.brokers, topic)),
-        deadLetters: toVerifiedEvents(deadLetters),
-        committedIds: committed,
       });
       // Everything arrived, in order, but the dead letters and the skipped event.
       expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, deadLettered: [deadLetteredId, secondId] });

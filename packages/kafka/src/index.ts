@@ -14,4 +14,5 @@ export { kafkaAnswers } from './kafka-probe.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
 export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';
+export { type PartitionOffsets, topicOffsets } from './topic-offsets.ts';
 export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';

@@ -56,11 +56,19 @@ export async function retryForever<T>(task: () => Promise<T>, options: RetryFore
   }
 }
 
-/** `work`, or a rejection once `ms` have passed without an answer. */
+/** What {@link withTimeout} rejects with when the work did not answer in time. */
+export class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** `work`, or a {@link TimeoutError} once `ms` have passed without an answer. */
 export function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
   });
   return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
 }

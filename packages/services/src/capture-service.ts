@@ -1,4 +1,4 @@
-import { createKafka, EventProducer, kafkaAnswers, readTopicsToEnd, topicFor } from '@outbox/kafka';
+import { createKafka, EventProducer, readTopicsToEnd, topicFor, topicOffsets } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { acquireCaptureLock, createDeadLetterStore, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
@@ -89,6 +89,7 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
     const deadLetters = new DeadLetterAdmin({
       dlqTopic: topicFor(config.kafka.dlqTopicTemplate, config.outbox.aggregateType),
       readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
+      topicOffsets: (topic) => topicOffsets(kafka, topic),
       send: async (topic, message) => {
         replayProducer ??= new EventProducer({
           kafka,
@@ -110,9 +111,6 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       defaultPort: capturePort,
       readiness: {
         redis: () => redis.ping(),
-        kafka: async () => {
-          if (!(await kafkaAnswers(config.kafka.brokers))) throw new Error(`no answer from ${config.kafka.brokers.join(',')}`);
-        },
         sqlite: async () => db.prepare('SELECT 1').get(),
       },
       addRoutes: (app) => {

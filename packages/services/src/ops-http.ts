@@ -1,4 +1,5 @@
 import type { Config } from '@outbox/config';
+import { kafkaAnswers } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createOpsServer, listen, type PipelineMetrics, type ReadinessCheck } from '@outbox/observability';
 import type { Releasers } from '@outbox/runtime';
@@ -12,12 +13,21 @@ export async function startOpsHttp(options: {
   config: Config;
   logger: Logger;
   metrics: PipelineMetrics;
+  /** Checks besides Kafka's, which every worker needs and gets here. */
   readiness: Record<string, ReadinessCheck>;
   defaultPort: number;
   releasers: Releasers;
   addRoutes?: (app: FastifyInstance) => void;
 }): Promise<string> {
-  const app = createOpsServer({ logger: options.logger, metrics: options.metrics, readiness: options.readiness });
+  const { brokers } = options.config.kafka;
+  const kafka = async () => {
+    if (!(await kafkaAnswers(brokers))) throw new Error(`no answer from ${brokers.join(',')}`);
+  };
+  const app = createOpsServer({
+    logger: options.logger,
+    metrics: options.metrics,
+    readiness: { ...options.readiness, kafka },
+  });
   options.addRoutes?.(app);
   const url = await listen(app, options.config.http.host, options.config.http.port ?? options.defaultPort);
   options.releasers.add('http server', () => app.close());

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { connectWithRetry, createKafka, EventProducer, ensureTopics, kafkaAnswers, topicFor } from '@outbox/kafka';
+import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { PublisherWorker } from '@outbox/pipeline';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
@@ -77,9 +77,6 @@ export async function createPublisherService({ config, logger }: ServiceContext)
       defaultPort: 0,
       readiness: {
         redis: () => redis.ping(),
-        kafka: async () => {
-          if (!(await kafkaAnswers(config.kafka.brokers))) throw new Error(`no answer from ${config.kafka.brokers.join(',')}`);
-        },
       },
     });
     return {};

@@ -1,7 +1,7 @@
 import type { Logger } from '@outbox/logger';
 import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
 import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
-import { type Serial, withTimeout } from '@outbox/runtime';
+import { type Serial, TimeoutError, withTimeout } from '@outbox/runtime';
 import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
 import { AdminError } from './admin-error.ts';
 
@@ -39,6 +39,11 @@ export class ConnectorAdmin {
     return this.#o.name;
   }
 
+  /** How many partitions (Kafka Connect's tasks) the connector has. */
+  get partitions(): number {
+    return this.#o.queues.length;
+  }
+
   /**
    * Everything in it comes from Redis, whose commands wait for a lost connection: past a deadline
    * the answer is a 503 saying what is known — Redis is down, the outbox (SQLite) still fills.
@@ -46,11 +51,11 @@ export class ConnectorAdmin {
   async status(): Promise<ConnectorStatus> {
     try {
       return await withTimeout(
-        () => readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name),
+        () => readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name, this.state()),
         statusDeadlineMs,
       );
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('no answer within')) throw error;
+      if (!(error instanceof TimeoutError)) throw error;
       throw new AdminError(
         'UNAVAILABLE',
         'REDIS_UNAVAILABLE',

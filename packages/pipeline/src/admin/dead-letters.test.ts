@@ -1,4 +1,4 @@
-import { deadLetterHeaders, type TopicRecord } from '@outbox/kafka';
+import { deadLetterHeaders, type PartitionOffsets, type TopicRecord } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
 import type { DeadLetterReplay } from '@outbox/outbox-store';
 import type { Message } from 'kafkajs';
@@ -30,9 +30,23 @@ function deadLetter(outboxId: number, extra: Record<string, string> = {}, value 
 function setup(records: TopicRecord[], reject = new Set<string>(), unrecordable = new Set<string>()) {
   const replays = new Map<string, DeadLetterReplay>();
   const sent: { topic: string; message: Message }[] = [];
+  // The dead-letter topic's offsets and reads: a test moves the offsets when it adds a record.
+  const dlq: { offsets: PartitionOffsets[]; reads: number; failNextRead: boolean } = {
+    offsets: [{ partition: 0, low: '0', high: String(records.length) }],
+    reads: 0,
+    failNextRead: false,
+  };
   const admin = new DeadLetterAdmin({
     dlqTopic: 'dlq',
-    readTopic: async () => records,
+    readTopic: async () => {
+      dlq.reads++;
+      if (dlq.failNextRead) {
+        dlq.failNextRead = false;
+        throw new Error('group coordinator not available');
+      }
+      return [...records];
+    },
+    topicOffsets: async () => dlq.offsets.map((p) => ({ ...p })),
     send: async (topic, message) => {
       const id = (message.headers as Record<string, string>).id ?? '';
       if (reject.has(id)) throw Object.assign(new Error('still too large'), { type: 'MESSAGE_TOO_LARGE' });
@@ -48,7 +62,7 @@ function setup(records: TopicRecord[], reject = new Set<string>(), unrecordable 
     },
     logger: createLogger({ level: 'silent', format: 'json' }),
   });
-  return { admin, sent };
+  return { admin, sent, dlq };
 }
 
 describe('DeadLetterAdmin', () => {
@@ -62,6 +76,46 @@ describe('DeadLetterAdmin', () => {
       [2, false, null],
       [3, true, null],
     ]);
+  });
+
+  it('reads the topic again only when its offsets have moved, and shows replays without a read', async () => {
+    const shown = [...records];
+    const { admin, dlq } = setup(shown);
+    expect((await admin.list()).total).toBe(3);
+    expect((await admin.list({ limit: 1 })).total).toBe(3);
+    expect(dlq.reads).toBe(1);
+
+    // A replay is kept in SQLite, not in the topic: the next list shows it without a read.
+    expect(await admin.replay({ ids: ['e-2'] }, 'me')).toMatchObject({ replayed: 1 });
+    const afterReplay = await admin.list();
+    expect(afterReplay.deadLetters.map((d) => [d.eventId, d.replayed?.by ?? null])).toEqual([
+      ['e-1', null],
+      ['e-2', 'me'],
+      ['e-3', null],
+    ]);
+    expect(dlq.reads).toBe(1);
+
+    // A new dead letter moves the end offset; retention moving the start offset counts too.
+    shown.push(deadLetter(4));
+    dlq.offsets = [{ partition: 0, low: '0', high: '5' }];
+    expect((await admin.list()).total).toBe(4);
+    expect(dlq.reads).toBe(2);
+    dlq.offsets = [{ partition: 0, low: '1', high: '5' }];
+    await admin.list();
+    expect(dlq.reads).toBe(3);
+  });
+
+  it('shares one read between lists that arrive together, and does not keep a failed one', async () => {
+    const { admin, dlq } = setup(records);
+    await Promise.all([admin.list(), admin.list(), admin.list({ limit: 1 })]);
+    expect(dlq.reads).toBe(1);
+
+    // Records past the ones read: the read that fails is not kept, and the next list reads again.
+    dlq.offsets = [{ partition: 0, low: '0', high: '9' }];
+    dlq.failNextRead = true;
+    await expect(admin.list()).rejects.toThrow('group coordinator not available');
+    expect((await admin.list()).total).toBe(3);
+    expect(dlq.reads).toBe(3);
   });
 
   it('replays to the original topic once, with a kept payload for a dropped value', async () => {

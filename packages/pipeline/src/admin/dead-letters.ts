@@ -1,4 +1,4 @@
-import { classifyKafkaError, fromDeadLetter, type TopicRecord } from '@outbox/kafka';
+import { classifyKafkaError, fromDeadLetter, type PartitionOffsets, type TopicRecord } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { DeadLetterStore } from '@outbox/outbox-store';
 import { type Serial, serial } from '@outbox/runtime';
@@ -11,6 +11,11 @@ export interface DeadLetterAdminOptions {
   dlqTopic: string;
   /** Every record of a topic up to its end offsets as they are when called (readTopicsToEnd). */
   readTopic: (topic: string) => Promise<TopicRecord[]>;
+  /**
+   * A topic's start and end offsets per partition (topicOffsets): asked before every read, which
+   * is skipped while they are what they were at the last one.
+   */
+  topicOffsets: (topic: string) => Promise<PartitionOffsets[]>;
   /** Sends one record and resolves once Kafka has accepted it. */
   send: (topic: string, message: Message) => Promise<void>;
   store: DeadLetterStore;
@@ -53,6 +58,14 @@ export class DeadLetterAdmin {
   readonly #log: Logger;
   /** Replays run one at a time, so two "all" requests cannot both send the same dead letter. */
   readonly #oneReplayAtATime: Serial = serial();
+  /**
+   * The topic's dead letters as last read, and the offsets asked for just before that read. A
+   * read joins a consumer group, which takes seconds, and the status page lists every 15 s per
+   * open tab. Records never change and retention moves the start offset (the topic is not
+   * compacted), so equal offsets mean the same records. A promise, so lists that arrive together
+   * share one read.
+   */
+  #lastRead: { offsets: string; letters: Promise<TopicLetter[]> } | undefined;
 
   constructor(options: DeadLetterAdminOptions) {
     this.#o = options;
@@ -132,24 +145,60 @@ export class DeadLetterAdmin {
     return { ...base, outcome: 'REPLAYED' };
   }
 
-  /** The dead-letter topic's records, one per event (a duplicate dead letter counts once). */
+  /**
+   * The dead letters with their replays. Replays are joined on every call, not kept with the
+   * read: they are in SQLite, not in the topic, so a replay changes them and the offsets do not.
+   */
   async #read(): Promise<{ letter: DeadLetter; record: TopicRecord }[]> {
-    const records = await this.#o.readTopic(this.#o.dlqTopic);
+    const letters = await this.#topicLetters();
     const replays = this.#o.store.replays();
-    const seen = new Set<string>();
-    const letters: { letter: DeadLetter; record: TopicRecord }[] = [];
-    for (const record of records) {
-      const parsed = parseDeadLetter(record);
-      if (!parsed || seen.has(parsed.eventId)) continue;
-      seen.add(parsed.eventId);
-      const replay = replays.get(parsed.eventId);
-      letters.push({
+    return letters.map(({ letter, record }) => {
+      const replay = replays.get(letter.eventId);
+      return {
         record,
-        letter: { ...parsed, replayed: replay ? { at: replay.replayedAt, by: replay.replayedBy, topic: replay.topic } : null },
+        letter: { ...letter, replayed: replay ? { at: replay.replayedAt, by: replay.replayedBy, topic: replay.topic } : null },
+      };
+    });
+  }
+
+  async #topicLetters(): Promise<TopicLetter[]> {
+    // Asked before reading: the read then reaches at least these offsets, so what is kept under
+    // them never misses a record they cover (at worst it holds more, and the next call reads again).
+    const offsets = (await this.#o.topicOffsets(this.#o.dlqTopic))
+      .map((p) => `${p.partition}:${p.low}-${p.high}`)
+      .sort()
+      .join(',');
+    let read = this.#lastRead;
+    if (read?.offsets !== offsets) {
+      const started = { offsets, letters: this.#readTopic() };
+      // A failed read is not kept: the next call tries again.
+      started.letters.catch(() => {
+        if (this.#lastRead === started) this.#lastRead = undefined;
       });
+      this.#lastRead = read = started;
+    }
+    return read.letters;
+  }
+
+  /** The dead-letter topic's records, one per event (a duplicate dead letter counts once). */
+  async #readTopic(): Promise<TopicLetter[]> {
+    const records = await this.#o.readTopic(this.#o.dlqTopic);
+    const seen = new Set<string>();
+    const letters: TopicLetter[] = [];
+    for (const record of records) {
+      const letter = parseDeadLetter(record);
+      if (!letter || seen.has(letter.eventId)) continue;
+      seen.add(letter.eventId);
+      letters.push({ letter, record });
     }
     return letters.sort(
       (a, b) => a.letter.lastFailure.localeCompare(b.letter.lastFailure) || a.letter.outboxId - b.letter.outboxId,
     );
   }
+}
+
+/** A dead letter as the topic has it: whether it was replayed is in SQLite. */
+interface TopicLetter {
+  letter: Omit<DeadLetter, 'replayed'>;
+  record: TopicRecord;
 }

@@ -57,12 +57,8 @@ export class CaptureWorker {
 
   async start(): Promise<void> {
     await this.#o.ackStream.ensureGroup();
-    // Acknowledgements written while capture was down are applied first, so they are not re-sent.
-    for (;;) {
-      const entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 });
-      if (entries.length === 0) break;
-      await this.#applyAcks(entries);
-    }
+    // Acknowledgements read before a crash but never applied go first, so they are not re-sent.
+    await this.#applyPendingAcks();
     await this.#o.applyQueueSettings();
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
@@ -268,12 +264,11 @@ export class CaptureWorker {
    * stream and are never delivered again as new ones: after a failure they are read first.
    */
   async #ackOnce(): Promise<boolean> {
-    const pending = this.#unappliedAcks;
-    const entries = await this.#o.ackStream.read({ pending, count: this.#o.ackBatchSize, blockMs: pending ? 0 : 500 });
-    if (pending && entries.length === 0) {
+    if (this.#unappliedAcks) {
+      await this.#applyPendingAcks();
       this.#unappliedAcks = false;
-      return true;
     }
+    const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 500 });
     try {
       if (entries.length > 0) await this.#applyAcks(entries);
     } catch (error) {
@@ -281,6 +276,15 @@ export class CaptureWorker {
       throw error;
     }
     return entries.length > 0;
+  }
+
+  /** Entries delivered to this consumer but never acknowledged in the stream, applied in order. */
+  async #applyPendingAcks(): Promise<void> {
+    for (;;) {
+      const entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 });
+      if (entries.length === 0) return;
+      await this.#applyAcks(entries);
+    }
   }
 
   /** Deletes acknowledged rows in one statement, then removes the entries from the stream. */

@@ -35,12 +35,10 @@ export async function writeHaltedState(redis: RedisClient, key: string, partitio
 }
 
 /**
- * The partition's halted state, or null when it is not halted. An entry this version cannot read
+ * A halted-state entry as written by {@link writeHaltedState}. An entry this version cannot read
  * still means halted, with its event unknown and not known to be poison.
  */
-export async function readHaltedState(redis: RedisClient, key: string, partition: number): Promise<HaltedState | null> {
-  const text = await redis.hget(key, String(partition));
-  if (!text) return null;
+export function parseHaltedState(text: string): HaltedState {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -49,4 +47,10 @@ export async function readHaltedState(redis: RedisClient, key: string, partition
   }
   const parsed = haltedState.safeParse(json);
   return parsed.success ? parsed.data : { reason: text, publisher: 'unknown', since: '', outboxId: null, poison: false };
+}
+
+/** The partition's halted state, or null when it is not halted. */
+export async function readHaltedState(redis: RedisClient, key: string, partition: number): Promise<HaltedState | null> {
+  const text = await redis.hget(key, String(partition));
+  return text ? parseHaltedState(text) : null;
 }

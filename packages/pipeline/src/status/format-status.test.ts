@@ -20,7 +20,7 @@ describe('formatStatus', () => {
             active: 0,
             worker_id: 'host-2',
             inFlight: 12,
-            halted: { reason: 'broker down', publisher: 'host-2', since: '' },
+            halted: { reason: 'broker down', publisher: 'host-2', since: '', outboxId: 7, poison: false },
           },
         ],
         publishers: [

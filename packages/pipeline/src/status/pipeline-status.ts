@@ -1,5 +1,6 @@
 import type { PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import type { Queue } from 'bullmq';
+import { type HaltedState, parseHaltedState } from '../publisher/halted-state.ts';
 import { assignPartitions } from '../publisher/partition-assignment.ts';
 
 /** Kafka Connect's task states, plus HALTED: attempts ran out, probed until it works again. */
@@ -16,7 +17,7 @@ export interface TaskStatus {
   active: number;
   /** Events enqueued and not yet acknowledged, as the capture worker last reported. */
   inFlight: number | null;
-  halted: { reason: string; publisher: string; since: string } | null;
+  halted: HaltedState | null;
   /** Why it is halted, as Kafka Connect reports a failed task's trace. */
   trace?: string;
 }
@@ -76,6 +77,8 @@ export async function readConnectorStatus(
   names: PipelineNames,
   queues: Queue<PublishJobData>[],
   connector: string,
+  /** Kept in SQLite by the capture worker, which owns the decision (BullMQ's paused flags follow it). */
+  state: ConnectorStatus['connector']['state'],
 ): Promise<ConnectorStatus> {
   const [capture, halted, publisherNames, live] = await Promise.all([
     redis.hgetall(names.captureStatus),
@@ -87,21 +90,19 @@ export async function readConnectorStatus(
   const assigned = new Map<number, string>();
   for (const member of live) for (const p of assignPartitions(queues.length, live, member)) assigned.set(p, member);
 
-  let pausedQueues = 0;
   const tasks = await Promise.all(
     queues.map(async (queue, id): Promise<TaskStatus> => {
-      const [counts, owner, paused] = await Promise.all([
+      const [counts, owner] = await Promise.all([
         queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
         activeOwner(redis, queue),
-        queue.isPaused(),
       ]);
-      const haltedState = halted[String(id)] ? (JSON.parse(halted[String(id)] as string) as TaskStatus['halted']) : null;
-      if (paused) pausedQueues += 1;
+      const entry = halted[String(id)];
+      const haltedState = entry ? parseHaltedState(entry) : null;
       const worker = owner ?? assigned.get(id) ?? null;
-      const state: TaskState = haltedState ? 'HALTED' : paused ? 'PAUSED' : worker ? 'RUNNING' : 'UNASSIGNED';
+      const taskState: TaskState = haltedState ? 'HALTED' : state === 'PAUSED' ? 'PAUSED' : worker ? 'RUNNING' : 'UNASSIGNED';
       return {
         id,
-        state,
+        state: taskState,
         worker_id: worker,
         waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
         active: counts.active ?? 0,
@@ -129,7 +130,7 @@ export async function readConnectorStatus(
   return {
     name: connector,
     type: 'source',
-    connector: { state: pausedQueues > 0 && pausedQueues === queues.length ? 'PAUSED' : 'RUNNING' },
+    connector: { state },
     tasks,
     outbox: capture.updatedAt
       ? {

@@ -18,11 +18,11 @@ export function connectorFrom(admin: ConnectorAdmin, params: unknown): Connector
 
 /** Kafka Connect's connector routes: list, status, pause, resume, restart (tasks are partitions). */
 export function registerConnectorRoutes(app: FastifyInstance, admin: ConnectorAdmin): void {
-  const partitionFrom = async (params: unknown): Promise<number> => {
+  const partitionFrom = (params: unknown): number => {
     const { task } = parseInput(taskParams, params, 'path');
-    const status = await connectorFrom(admin, params).status();
-    if (task >= status.tasks.length) {
-      throw new ApiError(404, 'NOT_FOUND', `no task ${task}: the connector has tasks 0 to ${status.tasks.length - 1}`);
+    connectorFrom(admin, params);
+    if (task >= admin.partitions) {
+      throw new ApiError(404, 'NOT_FOUND', `no task ${task}: the connector has tasks 0 to ${admin.partitions - 1}`);
     }
     return task;
   };
@@ -30,20 +30,15 @@ export function registerConnectorRoutes(app: FastifyInstance, admin: ConnectorAd
   app.get('/connectors', async () => [admin.name]);
 
   app.get('/connectors/:name', async (request) => {
-    const status = await connectorFrom(admin, request.params).status();
-    return {
-      name: status.name,
-      type: status.type,
-      tasks: status.tasks.map((t) => ({ connector: status.name, task: t.id })),
-    };
+    const { name } = connectorFrom(admin, request.params);
+    return { name, type: 'source', tasks: Array.from({ length: admin.partitions }, (_, task) => ({ connector: name, task })) };
   });
 
   app.get('/connectors/:name/status', async (request) => connectorFrom(admin, request.params).status());
 
   app.get('/connectors/:name/tasks/:task/status', async (request) => {
-    const partition = await partitionFrom(request.params);
-    const status = await admin.status();
-    return status.tasks[partition];
+    const partition = partitionFrom(request.params);
+    return (await admin.status()).tasks[partition];
   });
 
   app.put('/connectors/:name/pause', async (request, reply) => {
@@ -62,7 +57,7 @@ export function registerConnectorRoutes(app: FastifyInstance, admin: ConnectorAd
   });
 
   app.post('/connectors/:name/tasks/:task/restart', async (request, reply) => {
-    const partition = await partitionFrom(request.params);
+    const partition = partitionFrom(request.params);
     const restarted = await admin.restart([partition]);
     return reply.code(202).send({ name: admin.name, restarted });
   });

@@ -1,8 +1,8 @@
 import type { ConnectorAdmin, DeadLetterAdmin } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { asApiErrors, requesterOf } from '../admin-errors.ts';
 import { parseInput } from '../api-error.ts';
+import { requesterOf } from '../requester.ts';
 import { connectorFrom } from './connectors.ts';
 
 const listQuery = z.strictObject({
@@ -23,12 +23,12 @@ export function registerDeadLetterRoutes(app: FastifyInstance, admin: ConnectorA
   app.get('/connectors/:name/dlq', async (request) => {
     connectorFrom(admin, request.params);
     const { limit } = parseInput(listQuery, request.query, 'query');
-    return asApiErrors(() => deadLetters.list({ limit }));
+    return deadLetters.list({ limit });
   });
 
   app.post('/connectors/:name/dlq/replay', async (request) => {
     connectorFrom(admin, request.params);
     const body = parseInput(replayBody, request.body, 'body');
-    return asApiErrors(() => deadLetters.replay('ids' in body ? { ids: body.ids } : { all: true }, requesterOf(request)));
+    return deadLetters.replay('ids' in body ? { ids: body.ids } : { all: true }, requesterOf(request));
   });
 }

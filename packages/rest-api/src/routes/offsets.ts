@@ -1,8 +1,8 @@
 import type { ConnectorAdmin, PartitionAdmin } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { asApiErrors, requesterOf } from '../admin-errors.ts';
 import { parseInput } from '../api-error.ts';
+import { requesterOf } from '../requester.ts';
 import { connectorFrom, taskParams } from './connectors.ts';
 
 const wholeNumber = (what: string) => z.number({ error: what }).int(what).min(0, what);
@@ -44,7 +44,7 @@ export function registerOffsetRoutes(app: FastifyInstance, admin: ConnectorAdmin
   app.patch('/connectors/:name/offsets', async (request) => {
     connectorFrom(admin, request.params);
     const { offsets } = parseInput(rewindBody, request.body, 'body');
-    const rewound = await asApiErrors(() => partitions.rewind(offsets, requesterOf(request)));
+    const rewound = await partitions.rewind(offsets, requesterOf(request));
     return { message: 'offsets rewound: their rows are enqueued again, in order', rewound };
   });
 
@@ -52,6 +52,6 @@ export function registerOffsetRoutes(app: FastifyInstance, admin: ConnectorAdmin
     connectorFrom(admin, request.params);
     const { task } = parseInput(taskParams, request.params, 'path');
     const body = parseInput(headBody, request.body, 'body');
-    return asApiErrors(() => partitions.resolveHead(task, body, requesterOf(request)));
+    return partitions.resolveHead(task, body, requesterOf(request));
   });
 }

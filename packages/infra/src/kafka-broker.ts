@@ -50,9 +50,11 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
   const classpath = `${lib}/*`;
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
+    // `--cluster-id=<id>`, not `-t <id>`: one id in 64 starts with '-', which the tool then reads as
+    // an option and fails ("expected one argument") — a flaky start seen in CI.
     const format = spawnSync(
       'java',
-      ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', propertiesFile],
+      ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', propertiesFile],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) {

@@ -51,7 +51,9 @@ export class PipelineMetrics {
   constructor(connector: string) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ connector });
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop lag monitor samples every 10 ms by default: 100 wake-ups a second, most of an
+    // idle worker's CPU (measured: 0.6% of a core). Every 100 ms measures the same lag for a tenth.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
     this.#gauges = {
       pending: gauge('outbox_pending_events', 'Rows in the outbox: committed and not yet published and deleted.'),

@@ -59,10 +59,15 @@ export class StatusHistory {
 }
 
 /**
- * Samples every `intervalMs` until stopped. A sample that fails (Redis unreachable) is skipped, so
+ * Samples every `intervalMs` (read again before each wait) until stopped. A sample that fails (Redis unreachable) is skipped, so
  * the chart shows a gap rather than a made-up value; samples never overlap, however slow Redis is.
  */
-export function startSampling(read: () => Promise<StatusSample>, history: StatusHistory, intervalMs: number): () => void {
+export function startSampling(
+  read: () => Promise<StatusSample>,
+  history: StatusHistory,
+  intervalMs: number | (() => number),
+): () => void {
+  const nextIn = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
@@ -75,7 +80,7 @@ export function startSampling(read: () => Promise<StatusSample>, history: Status
     if (!stopped) schedule();
   };
   const schedule = () => {
-    timer = setTimeout(tick, intervalMs);
+    timer = setTimeout(tick, nextIn());
     // Sampling alone must never keep a worker alive that is shutting down.
     timer.unref();
   };

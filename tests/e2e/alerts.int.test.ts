@@ -1,12 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { appendOutboxEvent, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import {
   type AlertReceiver,
-  freePort,
   type KafkaBroker,
   outboxDepth,
+  ownBrokerOptions,
   readTopic,
   startAlertReceiver,
   startKafkaBroker,
@@ -31,11 +28,7 @@ afterEach(async () => {
 describe('alerts', () => {
   it('reach a webhook that was down at first: dead letters, a halted partition and its recovery', async () => {
     // A broker of this file's own: the test freezes it.
-    const options = {
-      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-alerts-')), 'kafka'),
-      port: await freePort(),
-      controllerPort: await freePort(),
-    };
+    const options = await ownBrokerOptions('alerts');
     broker = await startKafkaBroker(options);
     // Nothing listens there yet: the first POSTs are refused.
     receiver = await startAlertReceiver({ down: true });

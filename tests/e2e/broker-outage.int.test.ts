@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  freePort,
   httpUrlOf,
   type KafkaBroker,
   outboxDepth,
+  ownBrokerOptions,
   readTopic,
   startKafkaBroker,
   testEnvironment,
@@ -21,11 +18,7 @@ afterEach(() => broker?.stop());
 
 describe('a broker outage', () => {
   it('halts the partitions after bounded retries, shows it, and resumes by itself with nothing lost', async () => {
-    const options = {
-      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-outage-')), 'kafka'),
-      port: await freePort(),
-      controllerPort: await freePort(),
-    };
+    const options = await ownBrokerOptions('outage');
     broker = await startKafkaBroker(options);
     const { env, config, topic } = testEnvironment({
       KAFKA_BROKERS: broker.brokers.join(','),
@@ -75,11 +68,7 @@ describe('a broker outage', () => {
   });
 
   it('keeps a publisher started while the broker is frozen waiting, then publishes when it answers', async () => {
-    const options = {
-      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-frozen-')), 'kafka'),
-      port: await freePort(),
-      controllerPort: await freePort(),
-    };
+    const options = await ownBrokerOptions('frozen');
     broker = await startKafkaBroker(options);
     const { env, config, topic } = testEnvironment({
       KAFKA_BROKERS: broker.brokers.join(','),

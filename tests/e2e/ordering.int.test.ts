@@ -1,13 +1,12 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@outbox/logger';
 import {
-  freePort,
   httpUrlOf,
   type KafkaBroker,
   outboxDepth,
+  ownBrokerOptions,
   recordCommittedEvents,
   startKafkaBroker,
   testEnvironment,
@@ -22,11 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A broker of this file's own: its tests freeze it, which must not touch other tests.
 let broker: KafkaBroker;
 beforeAll(async () => {
-  broker = await startKafkaBroker({
-    dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-ordering-')), 'kafka'),
-    port: await freePort(),
-    controllerPort: await freePort(),
-  });
+  broker = await startKafkaBroker(await ownBrokerOptions('ordering'));
 });
 afterAll(() => broker.stop());
 

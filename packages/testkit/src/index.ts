@@ -4,6 +4,7 @@ export { auditDelivery, type DeliveryAudit } from './audit-delivery.ts';
 export { type ChaosRow, formatChaosReport, formatChaosTable } from './chaos-table.ts';
 export { type CommittedEvent, recordCommittedEvents } from './committed-events.ts';
 export { httpUrlOf } from './http-url.ts';
+export { ownBrokerOptions } from './own-broker.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { metricValue, scrapeMetrics } from './scrape-metrics.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';

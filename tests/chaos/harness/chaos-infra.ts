@@ -1,7 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type KafkaBroker, type RedisServer, startKafkaBroker, startRedisServer } from '@outbox/testkit';
+import {
+  freePort,
+  type KafkaBroker,
+  ownBrokerOptions,
+  type RedisServer,
+  startKafkaBroker,
+  startRedisServer,
+} from '@outbox/testkit';
 
 /**
  * A Kafka broker and Redis servers that only chaos scenarios use: faults that stop, freeze,
@@ -17,11 +24,7 @@ export class ChaosInfra {
   /** The file's own broker, started if it is not running. */
   async broker(): Promise<KafkaBroker> {
     if (this.#broker) return this.#broker;
-    this.#brokerOptions ??= {
-      dataDir: join(mkdtempSync(join(tmpdir(), 'outbox-chaos-kafka-')), 'kafka'),
-      port: await freePort(),
-      controllerPort: await freePort(),
-    };
+    this.#brokerOptions ??= await ownBrokerOptions('chaos-kafka');
     this.#broker = await startKafkaBroker(this.#brokerOptions);
     return this.#broker;
   }

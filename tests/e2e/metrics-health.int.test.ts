@@ -99,6 +99,11 @@ describe('readiness', () => {
     const response = await fetch(`${url}/readyz`);
     return { status: response.status, body: (await response.json()) as { checks: Record<string, { ok: boolean }> } };
   };
+  const notReady = (url: string, without: string) =>
+    waitFor(`readyz to fail without ${without}`, async () => {
+      const r = await ready(url);
+      return r.status === 503 ? r : undefined;
+    });
 
   it('turns false while Redis or Kafka is stopped and true again after, while /healthz stays up and the writer keeps committing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-ready-'));
@@ -118,10 +123,7 @@ describe('readiness', () => {
 
     await redis.stop();
     for (const url of workers) {
-      const down = await waitFor('readyz to fail without Redis', async () => {
-        const r = await ready(url);
-        return r.status === 503 ? r : undefined;
-      });
+      const down = await notReady(url, 'Redis');
       expect(down.body.checks.redis?.ok).toBe(false);
       expect(down.body.checks.kafka?.ok).toBe(true);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -152,10 +154,7 @@ describe('readiness', () => {
 
     await broker.stop();
     for (const url of workers) {
-      const down = await waitFor('readyz to fail without Kafka', async () => {
-        const r = await ready(url);
-        return r.status === 503 ? r : undefined;
-      });
+      const down = await notReady(url, 'Kafka');
       expect(down.body.checks.kafka?.ok).toBe(false);
       expect(down.body.checks.redis?.ok).toBe(true);
     }

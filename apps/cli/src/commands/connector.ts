@@ -17,27 +17,22 @@ export function registerConnectorCommands(program: Command, env: Env): void {
       }),
     );
 
-  program
-    .command('pause')
-    .description('stop publishing: publishers finish the job they hold and take no more until `resume`')
-    .action(() =>
-      runApiCommand(env, 'pause', async (api, connector) => {
-        await api.request('PUT', `${path(connector)}/pause`);
-        say(`connector ${connector} paused`);
-        return 0;
-      }),
-    );
-
-  program
-    .command('resume')
-    .description('publish again after `pause`')
-    .action(() =>
-      runApiCommand(env, 'resume', async (api, connector) => {
-        await api.request('PUT', `${path(connector)}/resume`);
-        say(`connector ${connector} resumed`);
-        return 0;
-      }),
-    );
+  const stateChanges = [
+    ['pause', 'stop publishing: publishers finish the job they hold and take no more until `resume`', 'paused'],
+    ['resume', 'publish again after `pause`', 'resumed'],
+  ] as const;
+  for (const [name, description, done] of stateChanges) {
+    program
+      .command(name)
+      .description(description)
+      .action(() =>
+        runApiCommand(env, name, async (api, connector) => {
+          await api.request('PUT', `${path(connector)}/${name}`);
+          say(`connector ${connector} ${done}`);
+          return 0;
+        }),
+      );
+  }
 
   program
     .command('restart')

@@ -119,12 +119,12 @@ export class JobDelivery {
    */
   async deliver(delivery: Delivery, events: OutboxEvent[], heads: readonly HeadResolver[] = []): Promise<void> {
     const byId = new Map(heads.map((head) => [head.outboxId, head]));
-    if (this.#o.onPoison === 'halt') {
-      const invalid = events.find((event) => !byId.has(event.id) && !isJson(event.payload));
-      if (invalid) {
-        const reason = `INVALID_PAYLOAD: outbox id ${invalid.id} is not valid JSON`;
-        this.#haltOn(delivery, { reason, outboxId: invalid.id, poison: true });
-      }
+    // Each payload is parsed once, here; the sends below only look the answer up.
+    const invalid = new Set(events.filter((event) => !byId.has(event.id) && !isJson(event.payload)).map((event) => event.id));
+    const [firstInvalid] = invalid;
+    if (this.#o.onPoison === 'halt' && firstInvalid !== undefined) {
+      const reason = `INVALID_PAYLOAD: outbox id ${firstInvalid} is not valid JSON`;
+      this.#haltOn(delivery, { reason, outboxId: firstInvalid, poison: true });
     }
     let run: OutboxEvent[] = [];
     for (const event of events) {
@@ -133,17 +133,17 @@ export class JobDelivery {
         run.push(event);
         continue;
       }
-      await this.#deliverInOrder(delivery, run);
+      await this.#deliverInOrder(delivery, run, invalid);
       run = [];
       await head.resolve(event);
     }
-    await this.#deliverInOrder(delivery, run);
+    await this.#deliverInOrder(delivery, run, invalid);
   }
 
-  async #deliverInOrder(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
+  async #deliverInOrder(delivery: Delivery, events: OutboxEvent[], invalid: ReadonlySet<number>): Promise<void> {
     let healthy: OutboxEvent[] = [];
     for (const event of events) {
-      if (isJson(event.payload)) {
+      if (!invalid.has(event.id)) {
         healthy.push(event);
         continue;
       }

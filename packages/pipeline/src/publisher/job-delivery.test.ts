@@ -93,6 +93,15 @@ describe('JobDelivery', () => {
     expect(delivery.haltOf(0)).toBeUndefined();
   });
 
+  it('sends nothing for a job whose lock is lost, and halts nothing', async () => {
+    const { delivery, job, delivered } = setup('dead-letter');
+    const lost = new AbortController();
+    lost.abort();
+    await expect(delivery.deliver({ ...job(), lost: lost.signal }, range(1, 5))).rejects.toBeInstanceOf(GiveBack);
+    expect(delivered()).toEqual([]);
+    expect(delivery.haltOf(0)).toBeUndefined();
+  });
+
   it('a retriable halt names the first event not sent and is not poison', async () => {
     const { delivery, job, broker } = setup('halt');
     broker.down = true;

@@ -55,6 +55,11 @@ export interface Delivery {
   log: Logger;
   aggregateType: string;
   topic: string;
+  /**
+   * Aborted when this publisher lost the job's lock (another may be sending it now): no further
+   * send is started, so the two cannot interleave beyond the send already in flight.
+   */
+  lost?: AbortSignal;
   /** Events dead-lettered without their value, whose rows the capture worker keeps. */
   keepIds: number[];
 }
@@ -243,6 +248,7 @@ export class JobDelivery {
     const attempts = this.#halted.get(partition)?.probing ? 1 : this.#o.maxAttempts;
     const firstFailure = new Date();
     for (let attempt = 1; ; attempt++) {
+      if (delivery.lost?.aborted) throw new GiveBack();
       try {
         await send();
         return;
@@ -260,8 +266,9 @@ export class JobDelivery {
         const delayMs = backoffDelay(attempt, { initialMs: this.#o.retryInitialMs, maxMs: this.#o.retryMaxMs });
         log.warn({ err: error, attempt, delayMs, errorType: kind.type }, 'send to Kafka failed; retrying');
         this.#o.observer.retried({ partition, errorType: kind.type, message, attempt, delayMs });
-        await sleep(delayMs, this.#o.signal);
-        if (this.#o.signal.aborted) throw new GiveBack();
+        const stop = delivery.lost ? AbortSignal.any([this.#o.signal, delivery.lost]) : this.#o.signal;
+        await sleep(delayMs, stop);
+        if (stop.aborted) throw new GiveBack();
       }
     }
   }

@@ -52,6 +52,8 @@ export class PublisherWorker {
   readonly #o: PublisherWorkerOptions;
   readonly #log: Logger;
   readonly #workers = new Map<number, Worker<PublishJobData>>();
+  /** The job each partition's worker is on (one at a time), and how to stop it if its lock is lost. */
+  readonly #inProgress = new Map<number, { jobId: string; lost: AbortController }>();
   readonly #membership: PublisherMembership;
   #members: string[] = [];
   #heartbeat: NodeJS.Timeout | undefined;
@@ -137,6 +139,8 @@ export class PublisherWorker {
       },
     );
     worker.on('error', (error) => {
+      // Told, and judged, by 'lockRenewalFailed' below.
+      if (error.message.startsWith('could not renew lock for job')) return;
       this.#log.error({ err: error, partition }, 'BullMQ worker error');
       // Redis lost the job this worker holds (FLUSHALL, a restart without persistence): BullMQ
       // keeps retrying to finish it and the worker takes nothing else, so it is replaced.
@@ -147,6 +151,18 @@ export class PublisherWorker {
       }
     });
     worker.on('stalled', (jobId) => this.#log.warn({ partition, jobId }, 'job stalled; another publisher takes it over'));
+    // A renewal that came too late (a starved host, a slow Redis): the job may already be another
+    // publisher's, so this one starts no further send of it. Ignored for a job that just finished
+    // (its lock was released while a renewal was on its way).
+    worker.on('lockRenewalFailed', (jobIds) => {
+      const current = this.#inProgress.get(partition);
+      if (!current || !jobIds.includes(current.jobId)) return;
+      this.#log.error(
+        { partition, jobId: current.jobId },
+        'lost the lock of a job in progress: another publisher may take it over',
+      );
+      current.lost.abort();
+    });
     return worker;
   }
 
@@ -185,6 +201,8 @@ export class PublisherWorker {
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
     const { partition, aggregateType, events, epoch } = job.data;
     const log = this.#log.child({ partition, jobId: job.id });
+    const lost = new AbortController();
+    this.#inProgress.set(partition, { jobId: job.id ?? '', lost });
     try {
       // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
       // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
@@ -209,6 +227,7 @@ export class PublisherWorker {
         log,
         aggregateType,
         topic: topicFor(this.#o.topicTemplate, aggregateType),
+        lost: lost.signal,
         keepIds: [],
       };
       const ids = new Set(events.map((event) => event.id));
@@ -260,11 +279,14 @@ export class PublisherWorker {
         const state = { reason, outboxId, poison, since, publisher: this.#o.name };
         await writeHaltedState(this.#o.redis, this.#o.names.halted, partition, state).catch(() => undefined);
       }
-      const delay = this.#closing.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
+      // Given back because the publisher closes or lost the job: no probe delay, it is not halted.
+      const delay = this.#closing.signal.aborted || lost.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;
       // Whatever Redis says here, the job must go back to its queue, never to `failed`.
       if (delay > 0)
         await worker.rateLimit(delay).catch((e: unknown) => log.warn({ err: e }, 'could not rate-limit the halted partition'));
       throw Worker.RateLimitError();
+    } finally {
+      this.#inProgress.delete(partition);
     }
   }
 }

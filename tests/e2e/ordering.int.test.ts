@@ -47,7 +47,7 @@ describe('per-aggregate order with many publisher processes', () => {
 
       // Chaos until the load is written and the outbox drained: a random publisher is SIGKILLed
       // and restarted every 3 s; once, 6 s in, the broker is frozen for 3 s.
-      const killTimes: number[] = [];
+      let kills = 0;
       let paused = false;
       const startedAt = Date.now();
       while (loading || outboxDepth(config.sqlite.path) > 0) {
@@ -64,7 +64,7 @@ describe('per-aggregate order with many publisher processes', () => {
         const victim = publishers[slot];
         if (!victim) continue;
         await victim.stop('SIGKILL');
-        killTimes.push(Date.now());
+        kills += 1;
         const name = slots[slot] ?? '';
         const replacement = start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name });
         publishers[slot] = replacement;
@@ -82,20 +82,15 @@ describe('per-aggregate order with many publisher processes', () => {
       const report = verifyEvents({ events, committedIds });
 
       // A false stall is a live publisher losing its job's lock (a renewal delayed on the loaded
-      // host): it says so. A killed one cannot, so every 'job stalled' without such a line is a
-      // killed publisher's job taken over; how long after the last kill is printed for the record.
+      // host): it says so. A killed one cannot, so every other 'job stalled' is a killed
+      // publisher's job taken over.
       const lines = outputs.flatMap((output) => output().split('\n'));
-      const stallDelays = lines
-        .filter((line) => line.includes('job stalled'))
-        .map((line) => Date.parse((JSON.parse(line) as { time: string }).time))
-        .map((t) => (t - Math.max(...killTimes.filter((k) => k <= t), startedAt)) / 1000);
+      const stalls = lines.filter((line) => line.includes('job stalled')).length;
       const falseStalls = lines.filter((line) => line.includes('lost the lock of a job in progress')).length;
-      const kills = killTimes.length;
-      const stalls = stallDelays.length;
       console.log(
         `ordering test: ${committedIds.length} committed, ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ` +
-          `${report.lost.length} lost, ${report.outOfOrder} out of order; ${kills} publisher kills, ${stalls} stalled jobs ` +
-          `(seconds after the last kill: ${stallDelays.map((d) => d.toFixed(1)).join(', ')}), ${falseStalls} false stalls`,
+          `${report.lost.length} lost, ${report.outOfOrder} out of order; ${kills} publisher kills, ${stalls} stalled jobs, ` +
+          `${falseStalls} false stalls`,
       );
       expect(falseStalls).toBe(0);
       expect(report.lost).toEqual([]);

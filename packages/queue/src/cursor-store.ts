@@ -8,6 +8,16 @@ import type { RedisClient } from './redis-client.ts';
  * The cursors are tagged with the database's instance id, so a new database file never inherits
  * the cursors of an old one (which would skip its rows).
  */
+export interface SavedCursors {
+  cursors: number[];
+  /**
+   * How many times the cursors were saved. Redis that comes back with older data (a snapshot, a
+   * lagging replica) has an older generation than the capture worker last saved, which tells a
+   * rollback apart from a restart.
+   */
+  generation: number;
+}
+
 export class CursorStore {
   readonly #redis: RedisClient;
   readonly #key: string;
@@ -21,22 +31,30 @@ export class CursorStore {
     this.#instanceId = instanceId;
   }
 
-  /** The saved cursors, or `null` when there are none for this database. */
-  async load(partitions: number): Promise<number[] | null> {
+  /** The saved cursors and their generation, or `null` when there are none for this database. */
+  async load(partitions: number): Promise<SavedCursors | null> {
     const saved = await this.#redis.hgetall(this.#key);
     if (saved.instanceId !== this.#instanceId || saved.partitions !== String(partitions)) return null;
-    return Array.from({ length: partitions }, (_, p) => Number(saved[`p${p}`] ?? 0));
+    return {
+      cursors: Array.from({ length: partitions }, (_, p) => Number(saved[`p${p}`] ?? 0)),
+      generation: Number(saved.generation ?? 0),
+    };
   }
 
-  async save(cursors: readonly number[]): Promise<void> {
+  /** Saves the cursors and returns their new generation: one more than the one they replace. */
+  async save(cursors: readonly number[]): Promise<number> {
     const fields: Record<string, string> = { instanceId: this.#instanceId, partitions: String(cursors.length) };
     for (const [p, cursor] of cursors.entries()) fields[`p${p}`] = String(cursor);
-    await this.#redis.hset(this.#key, fields);
+    const replies = await this.#redis.multi().hset(this.#key, fields).hincrby(this.#key, 'generation', 1).exec();
+    const [, generation] = replies?.[1] ?? [];
+    if (typeof generation !== 'number') throw new Error('Redis did not answer the cursor save');
+    return generation;
   }
 
-  /** The current epoch (see {@link PipelineNames.epoch}), or null when Redis has none. */
-  async epoch(): Promise<string | null> {
-    return this.#redis.get(this.#epochKey);
+  /** The epoch (see {@link PipelineNames.epoch}), null when Redis has none, and the cursors' generation. */
+  async state(): Promise<{ epoch: string | null; generation: number }> {
+    const [epoch, generation] = await Promise.all([this.#redis.get(this.#epochKey), this.#redis.hget(this.#key, 'generation')]);
+    return { epoch, generation: Number(generation ?? 0) };
   }
 
   async setEpoch(epoch: string): Promise<void> {

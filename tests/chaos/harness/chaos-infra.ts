@@ -64,6 +64,9 @@ export class ChaosInfra {
 export interface ChaosRedis {
   url: string;
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty: a restart without persistence. */
+  /**
+   * Starts it again on the same port: empty (a restart without persistence), unless a SAVE left
+   * a snapshot in its directory, which it then loads.
+   */
   start(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { ChaosScenario } from '../harness/chaos-scenario.ts';
 import { brokerPause, brokerStop } from './broker-faults.ts';
 import { poisonMix } from './poison-mix.ts';
 import { captureKill, publisherKill, writerKill } from './process-kills.ts';
-import { redisFlushall, redisRestart } from './redis-faults.ts';
+import { redisFlushall, redisRestart, redisRollback } from './redis-faults.ts';
 import { webhookDown } from './webhook-down.ts';
 
 /** The full matrix, one scenario per fault, in the order the table lists them. */
@@ -14,10 +14,22 @@ export function chaosMatrix(): ChaosScenario[] {
     brokerPause(),
     redisFlushall(),
     redisRestart(),
+    redisRollback(),
     writerKill(),
     poisonMix(),
     webhookDown(),
   ];
 }
 
-export { brokerPause, brokerStop, captureKill, poisonMix, publisherKill, redisFlushall, redisRestart, webhookDown, writerKill };
+export {
+  brokerPause,
+  brokerStop,
+  captureKill,
+  poisonMix,
+  publisherKill,
+  redisFlushall,
+  redisRestart,
+  redisRollback,
+  webhookDown,
+  writerKill,
+};

@@ -48,3 +48,34 @@ export function redisRestart(): ChaosScenario {
     check: expectLossNoticed,
   };
 }
+
+/**
+ * Redis restarted from a snapshot taken a moment earlier (a restore, a failover to a lagging
+ * replica): the jobs, cursors and acknowledgements of the seconds after it are gone, the rest is old.
+ */
+export function redisRollback(): ChaosScenario {
+  return {
+    fault: 'Redis back from an older snapshot',
+    needs: { redis: true },
+    inject: async (run) => {
+      const [share = 0.3] = run.randomMoments(1);
+      await run.untilWritten(share);
+      const redis = run.redis;
+      if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
+      // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.
+      const client = new Redis(run.env.REDIS_URL ?? '');
+      try {
+        await client.save();
+      } finally {
+        client.disconnect();
+      }
+      run.log(`snapshot taken with ${run.committed()} events written`);
+      await sleep(1000 + Math.random() * 1000);
+      await redis.stop();
+      run.log(`Redis stopped with ${run.committed()} events written; starting it from the snapshot`);
+      await redis.start();
+      return Date.now();
+    },
+    check: ({ fleetOutput }) => expect(fleetOutput('capture')).toContain('Redis came back with older data'),
+  };
+}

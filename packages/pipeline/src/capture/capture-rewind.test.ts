@@ -30,9 +30,10 @@ async function startWorker(queue: { paused: boolean; active: number; drainFails:
       },
     ] as unknown as PartitionQueues,
     cursorStore: {
-      load: async () => [10],
-      save: async (cursors: readonly number[]) => void saves.push([...cursors]),
-      epoch: async () => 'epoch-1',
+      load: async () => ({ cursors: [10], generation: 0 }),
+      // Each save is the next generation, as in Redis that never went back.
+      save: async (cursors: readonly number[]) => saves.push([...cursors]),
+      state: async () => ({ epoch: 'epoch-1', generation: saves.length }),
     } as unknown as CursorStore,
     // Blocks a little, as the real stream's read does, so the ack loop does not spin.
     ackStream: {

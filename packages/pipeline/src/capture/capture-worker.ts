@@ -32,6 +32,10 @@ export class CaptureWorker {
   #acknowledged = 0;
   #lastReport = 0;
   #epoch = '';
+  /** The generation of the cursors this worker saved last (see SavedCursors). */
+  #generation = 0;
+  /** A save found Redis older than this worker's last save: recovered at the next iteration. */
+  #rolledBack = false;
   #unappliedAcks = false;
   /** Capture iterations and operator changes to the cursors run one at a time. */
   readonly #exclusive: Serial = serial();
@@ -63,11 +67,11 @@ export class CaptureWorker {
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
     // its data (cursors can reappear without one, written by a save racing the loss): start over.
-    const current = await this.#o.cursorStore.epoch();
-    if (current) {
-      this.#epoch = current;
+    const { epoch } = await this.#o.cursorStore.state();
+    if (epoch) {
+      this.#epoch = epoch;
     } else {
-      await this.#recoverFromRedisLoss();
+      await this.#recoverFromRedisLoss('lost');
     }
     this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
     this.#loops = [
@@ -89,7 +93,8 @@ export class CaptureWorker {
     const partitions = this.#o.queues.length;
     const saved = await this.#o.cursorStore.load(partitions);
     if (saved) {
-      this.#cursors = saved;
+      this.#cursors = saved.cursors;
+      this.#generation = saved.generation;
     } else {
       const previous = await this.#o.cursorStore.partitionCount();
       const { depth } = this.#o.store.stats();
@@ -105,7 +110,7 @@ export class CaptureWorker {
       // everything still in the outbox is enqueued again, in order.
       this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
       this.#cursors = new Array<number>(partitions).fill(0);
-      await this.#o.cursorStore.save(this.#cursors);
+      this.#generation = await this.#o.cursorStore.save(this.#cursors);
     }
     // Rows at or below their partition's cursor are in flight: count them against the budget.
     scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
@@ -152,7 +157,7 @@ export class CaptureWorker {
       // The lowered cursors are saved before any job is removed. A crash or a Redis error after
       // this leaves jobs behind whose rows are enqueued again (duplicates, allowed); the other
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
-      await this.#o.cursorStore.save(cursors);
+      await this.#saveCursors(cursors);
       this.#cursors = cursors;
       for (const plan of plans) this.#inFlight[plan.partition]?.clear();
       try {
@@ -202,25 +207,41 @@ export class CaptureWorker {
   }
 
   /**
-   * Redis lost its data while we ran (FLUSHALL, a restart without persistence): the jobs and the
-   * cursors are gone, so every row still in the outbox is enqueued again from the oldest, in order,
-   * once the queue settings are back. Rows a publisher was sending at that moment may be sent twice.
+   * Redis lost its data while we ran (FLUSHALL, a restart without persistence), or came back with
+   * older data (a snapshot, a lagging replica) that lacks jobs enqueued since: either way every row
+   * still in the outbox is enqueued again from the oldest, in order, once the queue settings are
+   * back, under a new epoch so publishers drop the jobs from before. Rows a publisher was sending
+   * at that moment, and rows of the older data's jobs, may be sent twice.
    */
-  async #recoverFromRedisLoss(): Promise<void> {
-    if (this.#epoch) {
+  async #recoverFromRedisLoss(what: 'lost' | 'rolled back'): Promise<void> {
+    if (what === 'rolled back') {
+      this.#log.error(
+        'Redis came back with older data (its capture cursors went back): re-applying queue settings and enqueueing every row still in the outbox again',
+      );
+    } else if (this.#epoch) {
       this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
     }
     await this.#o.applyQueueSettings();
     for (const set of this.#inFlight) set.clear();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
-    await this.#o.cursorStore.save(this.#cursors);
+    this.#generation = await this.#o.cursorStore.save(this.#cursors);
+    this.#rolledBack = false;
     this.#epoch = randomUUID();
     await this.#o.cursorStore.setEpoch(this.#epoch);
   }
 
+  /** Saves the cursors; a generation other than the next one means Redis went back in between. */
+  async #saveCursors(cursors: readonly number[]): Promise<void> {
+    const generation = await this.#o.cursorStore.save(cursors);
+    if (generation !== this.#generation + 1) this.#rolledBack = true;
+    this.#generation = generation;
+  }
+
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
-    if ((await this.#o.cursorStore.epoch()) !== this.#epoch) await this.#recoverFromRedisLoss();
+    const { epoch, generation } = await this.#o.cursorStore.state();
+    if (epoch !== this.#epoch) await this.#recoverFromRedisLoss('lost');
+    else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
     const max = this.#o.maxInFlightPerPartition;
     const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
     if (open.length === 0) return false;
@@ -240,7 +261,7 @@ export class CaptureWorker {
     await Promise.all([...byPartition].map(([partition, jobs]) => this.#enqueue(partition, jobs)));
     // A cursor moves only once its partition's jobs are safely in Redis.
     this.#cursors = plan.cursors;
-    await this.#o.cursorStore.save(this.#cursors);
+    await this.#saveCursors(this.#cursors);
     return true;
   }
 

@@ -53,15 +53,22 @@ export class EventProducer {
     return this.#connected;
   }
 
-  /** Sends the messages to one topic, in order; resolves once Kafka has accepted all of them. */
+  /**
+   * Sends the messages to one topic, in order; resolves once Kafka has accepted all of them. A send
+   * larger than one request goes out part after part; if a later part fails, the error is a
+   * {@link PartlyAcceptedError} saying how many messages Kafka already holds.
+   */
   async send(topic: string, messages: readonly Message[]): Promise<void> {
     const parts = chunkByBytes(messages, this.#options.maxBatchBytes);
-    // A send larger than one request goes out on its own, part after part, to keep its order.
-    if (parts.length > 1) {
-      for (const part of parts) await this.#enqueue(topic, part);
-      return;
+    let accepted = 0;
+    for (const part of parts) {
+      try {
+        await this.#enqueue(topic, part);
+      } catch (error) {
+        throw accepted > 0 ? new PartlyAcceptedError(accepted, error) : error;
+      }
+      accepted += part.length;
     }
-    await this.#enqueue(topic, parts[0] ?? []);
   }
 
   async close(): Promise<void> {
@@ -146,6 +153,19 @@ export class EventProducer {
     this.#producer = this.#create();
     this.#connected = undefined;
     await old.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * A send whose first `accepted` messages Kafka took before a later request of it failed (`cause`),
+ * so that a retry sends only the rest instead of writing those again.
+ */
+export class PartlyAcceptedError extends Error {
+  readonly accepted: number;
+  constructor(accepted: number, cause: unknown) {
+    super(`Kafka accepted the first ${accepted} messages of the send, then: ${(cause as Error).message}`, { cause });
+    this.name = 'PartlyAcceptedError';
+    this.accepted = accepted;
   }
 }
 

@@ -8,7 +8,7 @@ export {
   replayHeaders,
   toDeadLetter,
 } from './dead-letter.ts';
-export { chunkByBytes, EventProducer, type EventProducerOptions } from './event-producer.ts';
+export { chunkByBytes, EventProducer, type EventProducerOptions, PartlyAcceptedError } from './event-producer.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
 export { kafkaAnswers } from './kafka-probe.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';

@@ -1,4 +1,4 @@
-import type { EventProducer } from '@outbox/kafka';
+import { type EventProducer, PartlyAcceptedError } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
 import type { OutboxEvent } from '@outbox/queue';
 import type { Message } from 'kafkajs';
@@ -23,17 +23,27 @@ function event(id: number, payload = `{"n":${id}}`): OutboxEvent {
 }
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => event(from + i));
 
-/** A broker that refuses any send holding one of `poison`, or every send while `down` is set. */
-function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = []) {
+/**
+ * A broker that refuses any send holding one of `poison`, or every send while `down` is set. With
+ * `partly`, it takes the messages before the first refused one, as the producer does when a send
+ * spans several requests, and says so; `dropAfter` ids are taken before the connection drops once.
+ */
+function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = [], partly = false) {
   const sent: { topic: string; ids: number[] }[] = [];
   const seen: string[] = [];
-  const broker = { down: false };
+  const broker = { down: false, dropAfter: 0 };
   const producer = {
     send: async (topic: string, messages: Message[]) => {
       const ids = messages.map((m) => Number((m.headers as Record<string, string>).outboxId));
       if (broker.down) throw brokerDown();
-      if (topic === 'events' && ids.some((id) => poison.includes(id))) throw tooLarge();
-      sent.push({ topic, ids });
+      const drop = ids.indexOf(broker.dropAfter);
+      const refused = drop >= 0 ? drop + 1 : topic === 'events' ? ids.findIndex((id) => poison.includes(id)) : -1;
+      if (refused < 0) return void sent.push({ topic, ids });
+      const error = drop >= 0 ? brokerDown() : tooLarge();
+      broker.dropAfter = 0;
+      if (!partly || refused === 0) throw error;
+      sent.push({ topic, ids: ids.slice(0, refused) });
+      throw new PartlyAcceptedError(refused, error);
     },
   } as unknown as EventProducer;
   const delivery = new JobDelivery({
@@ -47,7 +57,7 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = []) {
     signal: new AbortController().signal,
     observer: fanOut([{ halted: (p) => seen.push(`halted ${p}`), resumed: (p) => seen.push(`resumed ${p}`) }], () => undefined),
   });
-  const job = (): Delivery => ({ partition: 0, log, aggregateType: 'users', topic: 'events', keepIds: [] });
+  const job = (): Delivery => ({ partition: 0, log, aggregateType: 'users', topic: 'events', keepIds: [], handled: [] });
   const delivered = (topic = 'events') => sent.filter((s) => s.topic === topic).flatMap((s) => s.ids);
   return { delivery, job, delivered, seen, broker };
 }
@@ -55,8 +65,11 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = []) {
 describe('JobDelivery', () => {
   it('halt mode: splits down to the poison event, delivers the ones before it and halts naming it', async () => {
     const { delivery, job, delivered } = setup('halt', [130]);
-    await expect(delivery.deliver(job(), range(100, 149))).rejects.toBeInstanceOf(GiveBack);
+    const halted = job();
+    await expect(delivery.deliver(halted, range(100, 149))).rejects.toBeInstanceOf(GiveBack);
     expect(delivered()).toEqual(range(100, 129).map((e) => e.id));
+    // What the publisher acknowledges instead of sending again at the next probe.
+    expect(halted.handled).toEqual(range(100, 129).map((e) => e.id));
     expect(delivery.haltOf(0)).toMatchObject({ outboxId: 130, poison: true, probing: true });
     expect(delivery.haltOf(0)?.reason).toContain('MESSAGE_TOO_LARGE: outbox id 130');
   });
@@ -77,20 +90,41 @@ describe('JobDelivery', () => {
       resolved.push(e.id);
       expect(delivered()).toEqual(e.id === 3 ? [1, 2] : [1, 2, 4]);
     };
-    await delivery.deliver(job(), events, [
+    const resolvedJob = job();
+    await delivery.deliver(resolvedJob, events, [
       { outboxId: 3, resolve },
       { outboxId: 5, resolve },
     ]);
     expect(resolved).toEqual([3, 5]);
+    expect(resolvedJob.handled).toEqual([1, 2, 3, 4, 5]);
     expect(delivered()).toEqual([1, 2, 4]);
   });
 
   it('dead-letter mode: dead-letters exactly the poison event and goes on', async () => {
     const { delivery, job, delivered } = setup('dead-letter', [7]);
-    await delivery.deliver(job(), range(1, 10));
+    const mixed = job();
+    await delivery.deliver(mixed, range(1, 10));
+    expect(mixed.handled.toSorted((a, b) => a - b)).toEqual(range(1, 10).map((e) => e.id));
     expect(delivered()).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
     expect(delivered('dlq')).toEqual([7]);
     expect(delivery.haltOf(0)).toBeUndefined();
+  });
+
+  it('never sends again what Kafka took of a partly accepted send: splits and retries start after it', async () => {
+    const { delivery, job, delivered, broker } = setup('dead-letter', [7, 12], true);
+    broker.dropAfter = 3;
+    const partly = job();
+    await delivery.deliver(partly, range(1, 15));
+    expect(delivered()).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15]);
+    expect(delivered('dlq')).toEqual([7, 12]);
+    expect(partly.handled).toEqual(range(1, 15).map((e) => e.id));
+  });
+
+  it('halts a partly accepted send at the first event Kafka did not take', async () => {
+    const { delivery, job, delivered } = setup('halt', [4], true);
+    await expect(delivery.deliver(job(), range(1, 6))).rejects.toBeInstanceOf(GiveBack);
+    expect(delivered()).toEqual([1, 2, 3]);
+    expect(delivery.haltOf(0)).toMatchObject({ outboxId: 4, poison: true });
   });
 
   it('sends nothing for a job whose lock is lost, and halts nothing', async () => {

@@ -1,4 +1,11 @@
-import { classifyKafkaError, type EventProducer, toDeadLetter, toKafkaMessage, topicFor } from '@outbox/kafka';
+import {
+  classifyKafkaError,
+  type EventProducer,
+  PartlyAcceptedError,
+  toDeadLetter,
+  toKafkaMessage,
+  topicFor,
+} from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { OutboxEvent } from '@outbox/queue';
 import { backoffDelay, sleep } from '@outbox/runtime';
@@ -62,6 +69,11 @@ export interface Delivery {
   lost?: AbortSignal;
   /** Events dead-lettered without their value, whose rows the capture worker keeps. */
   keepIds: number[];
+  /**
+   * The job's events done so far, in order: in their topic, dead-lettered, or resolved by an
+   * operator. When the job halts part-way, these can be acknowledged instead of sent again.
+   */
+  handled: number[];
 }
 
 function isJson(text: string): boolean {
@@ -81,9 +93,8 @@ function isJson(text: string): boolean {
  *
  * A send Kafka rejects for good is split in halves, down to the single event at fault, in both
  * `onPoison` modes (DESIGN 3a): healthy events are never blamed for a neighbour. In halt mode the
- * events before the poison one are then in Kafka but the job is not acknowledged, so every probe
- * sends them again — duplicates with the same `id` header, which at-least-once allows; the poison
- * event and everything after it wait, so nothing is reordered or lost.
+ * events before the poison one are then in Kafka, listed in `Delivery.handled` for the publisher
+ * to acknowledge; the poison event and everything after it wait, so nothing is reordered or lost.
  */
 export class JobDelivery {
   readonly #o: JobDeliveryOptions;
@@ -141,6 +152,8 @@ export class JobDelivery {
       await this.#deliverInOrder(delivery, run, invalid);
       run = [];
       await head.resolve(event);
+      // A dead letter by the operator is already counted by #deadLetter; a skip is not.
+      if (delivery.handled.at(-1) !== event.id) delivery.handled.push(event.id);
     }
     await this.#deliverInOrder(delivery, run, invalid);
   }
@@ -166,14 +179,29 @@ export class JobDelivery {
   }
 
   async #sendOrSplit(delivery: Delivery, events: OutboxEvent[]): Promise<void> {
-    const [first] = events;
-    if (!first) return;
-    const messages = events.map((event) => toKafkaMessage(event, delivery.aggregateType));
+    // What Kafka does not hold yet: a send it partly accepted is retried, split or halted on from
+    // the first message it did not take, so the accepted ones are never written twice.
+    let rest = events;
+    let messages = events.map((event) => toKafkaMessage(event, delivery.aggregateType));
+    const sendRest = async () => {
+      try {
+        await this.#o.producer.send(delivery.topic, messages);
+      } catch (error) {
+        const accepted = error instanceof PartlyAcceptedError ? error.accepted : 0;
+        for (const event of rest.slice(0, accepted)) delivery.handled.push(event.id);
+        rest = rest.slice(accepted);
+        messages = messages.slice(accepted);
+        throw error;
+      }
+    };
+    if (rest.length === 0) return;
     try {
-      await this.#sendWithRetry(delivery, first.id, () => this.#o.producer.send(delivery.topic, messages), 'throw');
+      await this.#sendWithRetry(delivery, () => rest[0]?.id ?? 0, sendRest, 'throw');
+      for (const event of rest) delivery.handled.push(event.id);
     } catch (error) {
       if (!(error instanceof Poison)) throw error;
-      if (events.length === 1) {
+      const [first] = rest;
+      if (first && rest.length === 1) {
         if (this.#o.onPoison === 'halt') {
           const reason = `${error.failure.type}: outbox id ${first.id}: ${error.failure.message}`;
           this.#haltOn(delivery, { reason, outboxId: first.id, poison: true }, error);
@@ -181,9 +209,9 @@ export class JobDelivery {
         await this.#deadLetter(delivery, first, error.failure);
         return;
       }
-      const half = Math.ceil(events.length / 2);
-      await this.#sendOrSplit(delivery, events.slice(0, half));
-      await this.#sendOrSplit(delivery, events.slice(half));
+      const half = Math.ceil(rest.length / 2);
+      await this.#sendOrSplit(delivery, rest.slice(0, half));
+      await this.#sendOrSplit(delivery, rest.slice(half));
     }
   }
 
@@ -206,7 +234,7 @@ export class JobDelivery {
     try {
       await this.#sendWithRetry(
         delivery,
-        event.id,
+        () => event.id,
         () => this.#o.producer.send(dlqTopic, [toDeadLetter(message, context)]),
         'throw',
       );
@@ -217,12 +245,13 @@ export class JobDelivery {
       // be sent, so poison now halts.
       await this.#sendWithRetry(
         delivery,
-        event.id,
+        () => event.id,
         () => this.#o.producer.send(dlqTopic, [toDeadLetter(message, context, true)]),
         'halt',
       );
       delivery.keepIds.push(event.id);
     }
+    delivery.handled.push(event.id);
     delivery.log.error(
       { outboxId: event.id, eventId: event.eventId, aggregateId: event.aggregateId, errorClass: failure.type, dlqTopic },
       `event dead-lettered: ${failure.message}`,
@@ -236,10 +265,10 @@ export class JobDelivery {
     });
   }
 
-  /** `outboxId`: the first event of the send, which the partition stops at if it halts. */
+  /** `headId`: the first event the send has not delivered, which the partition stops at if it halts. */
   async #sendWithRetry(
     delivery: Delivery,
-    outboxId: number,
+    headId: () => number,
     send: () => Promise<void>,
     onPoison: 'throw' | 'halt',
   ): Promise<void> {
@@ -258,6 +287,7 @@ export class JobDelivery {
         if (!kind.retriable && kind.poison && onPoison === 'throw') {
           throw new Poison({ type: kind.type, message, attempts: attempt, firstFailure });
         }
+        const outboxId = headId();
         if (!kind.retriable) this.#haltOn(delivery, { reason: `${kind.type}: ${message}`, outboxId, poison: kind.poison }, error);
         if (attempt >= attempts) {
           const reason = `${attempts} attempts failed, last: ${kind.type}: ${message}`;

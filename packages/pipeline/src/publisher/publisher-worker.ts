@@ -198,11 +198,67 @@ export class PublisherWorker {
     };
   }
 
+  /** Acknowledges events in Kafka (or dead-lettered, or skipped): the capture worker deletes their rows. */
+  async #acknowledge(partition: number, events: readonly OutboxEvent[], keepIds: readonly number[]): Promise<void> {
+    const stats = this.#o.names.publisher(this.#o.name);
+    await this.#o.ackStream.append(
+      partition,
+      events.map((event) => event.id),
+      {
+        keepIds,
+        also: (multi) =>
+          multi
+            .hincrby(stats, 'jobs', 1)
+            .hincrby(stats, 'events', events.length)
+            .hset(stats, 'lastSeen', Date.now())
+            .expire(stats, 86_400)
+            .sadd(this.#o.names.publishers, this.#o.name),
+      },
+    );
+    this.#published += events.length;
+    this.#observer.published(partition, events, new Date());
+  }
+
+  /**
+   * A job given back part-way (halted, or the publisher closing) acknowledges the events it already
+   * handled and keeps only the rest, so a probe or the next owner does not send them again.
+   * Acknowledged first: a failure in between only leaves them in the job (sent again, duplicates).
+   */
+  async #keepHandledPrefix(job: Job<PublishJobData>, delivery: Delivery): Promise<void> {
+    const handled = new Set(delivery.handled);
+    if (handled.size === 0) return;
+    const done = job.data.events.filter((event) => handled.has(event.id));
+    const rest = job.data.events.filter((event) => !handled.has(event.id));
+    try {
+      await this.#acknowledge(
+        delivery.partition,
+        done,
+        delivery.keepIds.filter((id) => handled.has(id)),
+      );
+      await job.updateData({ ...job.data, events: rest });
+      delivery.log.info(
+        { acknowledged: done.length, left: rest.length },
+        'acknowledged the events sent before the job stopped; the rest waits',
+      );
+    } catch (error) {
+      delivery.log.warn({ err: error }, 'could not acknowledge the events sent before the job stopped; they will be sent again');
+    }
+  }
+
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
     const { partition, aggregateType, events, epoch } = job.data;
     const log = this.#log.child({ partition, jobId: job.id });
     const lost = new AbortController();
     this.#inProgress.set(partition, { jobId: job.id ?? '', lost });
+    const delivery: Delivery = {
+      partition,
+      log,
+      aggregateType,
+      topic: topicFor(this.#o.topicTemplate, aggregateType),
+      lost: lost.signal,
+      keepIds: [],
+      handled: [],
+    };
     try {
       // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
       // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
@@ -218,18 +274,12 @@ export class PublisherWorker {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
+      // Every event was handled by an earlier attempt that stopped before completing the job.
+      if (events.length === 0) return;
       // An operator restarted the halted partition (its flag is gone): full attempts again.
       if (this.#delivery.haltOf(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
         this.#delivery.operatorRestarted(partition);
       }
-      const delivery: Delivery = {
-        partition,
-        log,
-        aggregateType,
-        topic: topicFor(this.#o.topicTemplate, aggregateType),
-        lost: lost.signal,
-        keepIds: [],
-      };
       const ids = new Set(events.map((event) => event.id));
       const honoured = headActions.filter((action) => ids.has(action.outboxId));
       await this.#delivery.deliver(
@@ -237,21 +287,7 @@ export class PublisherWorker {
         events,
         honoured.map((action) => this.#headResolver(delivery, action)),
       );
-      const stats = this.#o.names.publisher(this.#o.name);
-      await this.#o.ackStream.append(
-        partition,
-        events.map((event) => event.id),
-        {
-          keepIds: delivery.keepIds,
-          also: (multi) =>
-            multi
-              .hincrby(stats, 'jobs', 1)
-              .hincrby(stats, 'events', events.length)
-              .hset(stats, 'lastSeen', Date.now())
-              .expire(stats, 86_400)
-              .sadd(this.#o.names.publishers, this.#o.name),
-        },
-      );
+      await this.#acknowledge(partition, events, delivery.keepIds);
       // Bookkeeping only, like the halted flag below. Stale actions (their events acknowledged) go too.
       const done = headActions.filter((action) => ids.has(action.outboxId) || action.outboxId < (events[0]?.id ?? 0));
       await clearHeadActions(
@@ -260,8 +296,6 @@ export class PublisherWorker {
         partition,
         done.map((action) => action.outboxId),
       ).catch((e: unknown) => log.warn({ err: e }, 'could not clear the head actions'));
-      this.#published += events.length;
-      this.#observer.published(partition, events, new Date());
       if (this.#delivery.delivered(partition, log)) {
         // Bookkeeping only: the job is acknowledged, so a failure here must not give it back.
         await this.#o.redis
@@ -273,6 +307,7 @@ export class PublisherWorker {
         const reason = `unexpected error: ${(error as Error).message}`;
         this.#delivery.halt(partition, log, { reason, outboxId: null, poison: false }, error);
       }
+      if (!lost.signal.aborted) await this.#keepHandledPrefix(job, delivery);
       const halted = this.#delivery.haltOf(partition);
       if (halted !== undefined && !this.#closing.signal.aborted) {
         const { reason, outboxId, poison, since } = halted;

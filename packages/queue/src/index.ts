@@ -1,5 +1,5 @@
 export { type AckEntry, AckStream } from './ack-stream.ts';
-export { CursorStore, type SavedCursors } from './cursor-store.ts';
+export { CursorStore, type RedisMarks, redisWentBack, type SavedCursors } from './cursor-store.ts';
 export { type PipelineNames, pipelineNames } from './names.ts';
 export { applyQueueSettings, openPartitionQueues, type PartitionQueues } from './partition-queues.ts';
 export { fnv1a, partitionOf } from './partitioning.ts';

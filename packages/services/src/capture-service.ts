@@ -52,7 +52,12 @@ export async function createCaptureService({ config, logger }: ServiceContext): 
       store,
       dbPath: config.sqlite.path,
       queues,
-      cursorStore: new CursorStore(redis, names, store.instanceId()),
+      cursorStore: new CursorStore(
+        redis,
+        names,
+        store.instanceId(),
+        queues.map((queue) => queue.toKey('id')),
+      ),
       ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
       partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
       aggregateType: config.outbox.aggregateType,

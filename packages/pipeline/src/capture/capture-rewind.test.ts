@@ -31,9 +31,9 @@ async function startWorker(queue: { paused: boolean; active: number; drainFails:
     ] as unknown as PartitionQueues,
     cursorStore: {
       load: async () => ({ cursors: [10], generation: 0 }),
-      // Each save is the next generation, as in Redis that never went back.
-      save: async (cursors: readonly number[]) => saves.push([...cursors]),
-      state: async () => ({ epoch: 'epoch-1', generation: saves.length }),
+      // Redis that never went back: each save finds the generation of the one before.
+      save: async (cursors: readonly number[]) => ({ generation: saves.push([...cursors]) - 1, jobCounters: [] }),
+      marks: async () => ({ epoch: 'epoch-1', generation: saves.length, jobCounters: [] }),
     } as unknown as CursorStore,
     // Blocks a little, as the real stream's read does, so the ack loop does not spin.
     ackStream: {

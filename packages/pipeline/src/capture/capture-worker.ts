@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import type { AckEntry } from '@outbox/queue';
+import { type AckEntry, redisWentBack } from '@outbox/queue';
 import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
@@ -67,7 +67,7 @@ export class CaptureWorker {
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
     // its data (cursors can reappear without one, written by a save racing the loss): start over.
-    const { epoch } = await this.#o.cursorStore.state();
+    const { epoch } = await this.#o.cursorStore.marks();
     if (epoch) {
       this.#epoch = epoch;
     } else {
@@ -110,7 +110,7 @@ export class CaptureWorker {
       // everything still in the outbox is enqueued again, in order.
       this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
       this.#cursors = new Array<number>(partitions).fill(0);
-      this.#generation = await this.#o.cursorStore.save(this.#cursors);
+      await this.#saveCursors(this.#cursors, { check: false });
     }
     // Rows at or below their partition's cursor are in flight: count them against the budget.
     scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
@@ -157,7 +157,7 @@ export class CaptureWorker {
       // The lowered cursors are saved before any job is removed. A crash or a Redis error after
       // this leaves jobs behind whose rows are enqueued again (duplicates, allowed); the other
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
-      await this.#saveCursors(cursors);
+      await this.#saveCursors(cursors, { check: true });
       this.#cursors = cursors;
       for (const plan of plans) this.#inFlight[plan.partition]?.clear();
       try {
@@ -224,22 +224,29 @@ export class CaptureWorker {
     await this.#o.applyQueueSettings();
     for (const set of this.#inFlight) set.clear();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
-    this.#generation = await this.#o.cursorStore.save(this.#cursors);
+    await this.#saveCursors(this.#cursors, { check: false });
     this.#rolledBack = false;
     this.#epoch = randomUUID();
     await this.#o.cursorStore.setEpoch(this.#epoch);
   }
 
-  /** Saves the cursors; a generation other than the next one means Redis went back in between. */
-  async #saveCursors(cursors: readonly number[]): Promise<void> {
-    const generation = await this.#o.cursorStore.save(cursors);
-    if (generation !== this.#generation + 1) this.#rolledBack = true;
-    this.#generation = generation;
+  /**
+   * Saves the cursors as the next generation. With `check`, what the save found tells whether Redis
+   * went back since this worker's last save — or, given the job counters read before this
+   * iteration's enqueues, since those (see redisWentBack) — and the next iteration recovers.
+   */
+  async #saveCursors(
+    cursors: readonly number[],
+    evidence: { check: false } | { check: true; countersBefore?: readonly number[]; jobsAdded?: readonly number[] },
+  ): Promise<void> {
+    const found = await this.#o.cursorStore.save(cursors, this.#generation + 1);
+    if (evidence.check && redisWentBack({ ...evidence, lastGeneration: this.#generation, found })) this.#rolledBack = true;
+    this.#generation += 1;
   }
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
-    const { epoch, generation } = await this.#o.cursorStore.state();
+    const { epoch, generation, jobCounters } = await this.#o.cursorStore.marks();
     if (epoch !== this.#epoch) await this.#recoverFromRedisLoss('lost');
     else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
     const max = this.#o.maxInFlightPerPartition;
@@ -261,7 +268,8 @@ export class CaptureWorker {
     await Promise.all([...byPartition].map(([partition, jobs]) => this.#enqueue(partition, jobs)));
     // A cursor moves only once its partition's jobs are safely in Redis.
     this.#cursors = plan.cursors;
-    await this.#saveCursors(this.#cursors);
+    const jobsAdded = this.#cursors.map((_, p) => byPartition.get(p)?.length ?? 0);
+    await this.#saveCursors(this.#cursors, { check: true, countersBefore: jobCounters, jobsAdded });
     return true;
   }
 

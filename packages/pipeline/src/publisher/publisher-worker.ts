@@ -198,8 +198,18 @@ export class PublisherWorker {
     };
   }
 
-  /** Acknowledges events in Kafka (or dead-lettered, or skipped): the capture worker deletes their rows. */
-  async #acknowledge(partition: number, events: readonly OutboxEvent[], keepIds: readonly number[]): Promise<void> {
+  /**
+   * Acknowledges events in Kafka (or dead-lettered, or skipped): the capture worker deletes their
+   * rows. `what`: a whole job (counted in the publisher's stats) or the part of one done so far.
+   * A job emptied by an earlier partial acknowledgement has nothing left to acknowledge.
+   */
+  async #acknowledge(
+    partition: number,
+    events: readonly OutboxEvent[],
+    keepIds: readonly number[],
+    what: 'job' | 'part',
+  ): Promise<void> {
+    if (events.length === 0) return;
     const stats = this.#o.names.publisher(this.#o.name);
     await this.#o.ackStream.append(
       partition,
@@ -208,7 +218,7 @@ export class PublisherWorker {
         keepIds,
         also: (multi) =>
           multi
-            .hincrby(stats, 'jobs', 1)
+            .hincrby(stats, 'jobs', what === 'job' ? 1 : 0)
             .hincrby(stats, 'events', events.length)
             .hset(stats, 'lastSeen', Date.now())
             .expire(stats, 86_400)
@@ -220,29 +230,33 @@ export class PublisherWorker {
   }
 
   /**
-   * A job given back part-way (halted, or the publisher closing) acknowledges the events it already
-   * handled and keeps only the rest, so a probe or the next owner does not send them again.
-   * Acknowledged first: a failure in between only leaves them in the job (sent again, duplicates).
+   * A job given back part-way (halted, the publisher closing, its lock lost) acknowledges the
+   * events it already handled — they are in Kafka, whoever holds the job — and, unless another
+   * publisher may hold it now, keeps only the rest, so a probe or the next owner does not send them
+   * again. Acknowledged first: a failure in between only leaves them in the job (duplicates).
    */
-  async #keepHandledPrefix(job: Job<PublishJobData>, delivery: Delivery): Promise<void> {
+  async #keepHandledPrefix(job: Job<PublishJobData>, delivery: Delivery, lockLost: boolean): Promise<void> {
     const handled = new Set(delivery.handled);
     if (handled.size === 0) return;
     const done = job.data.events.filter((event) => handled.has(event.id));
     const rest = job.data.events.filter((event) => !handled.has(event.id));
+    const keepIds = delivery.keepIds.filter((id) => handled.has(id));
     try {
-      await this.#acknowledge(
-        delivery.partition,
-        done,
-        delivery.keepIds.filter((id) => handled.has(id)),
-      );
-      await job.updateData({ ...job.data, events: rest });
-      delivery.log.info(
-        { acknowledged: done.length, left: rest.length },
-        'acknowledged the events sent before the job stopped; the rest waits',
-      );
+      await this.#acknowledge(delivery.partition, done, keepIds, 'part');
     } catch (error) {
       delivery.log.warn({ err: error }, 'could not acknowledge the events sent before the job stopped; they will be sent again');
+      return;
     }
+    if (lockLost) return;
+    await job.updateData({ ...job.data, events: rest }).then(
+      () =>
+        delivery.log.info(
+          { acknowledged: done.length, left: rest.length },
+          'the job stopped part-way; it keeps only the events not sent',
+        ),
+      (error: unknown) =>
+        delivery.log.warn({ err: error }, 'could not drop the acknowledged events from the job; they will be sent again'),
+    );
   }
 
   async #process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
@@ -274,8 +288,6 @@ export class PublisherWorker {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
-      // Every event was handled by an earlier attempt that stopped before completing the job.
-      if (events.length === 0) return;
       // An operator restarted the halted partition (its flag is gone): full attempts again.
       if (this.#delivery.haltOf(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
         this.#delivery.operatorRestarted(partition);
@@ -287,7 +299,7 @@ export class PublisherWorker {
         events,
         honoured.map((action) => this.#headResolver(delivery, action)),
       );
-      await this.#acknowledge(partition, events, delivery.keepIds);
+      await this.#acknowledge(partition, events, delivery.keepIds, 'job');
       // Bookkeeping only, like the halted flag below. Stale actions (their events acknowledged) go too.
       const done = headActions.filter((action) => ids.has(action.outboxId) || action.outboxId < (events[0]?.id ?? 0));
       await clearHeadActions(
@@ -307,7 +319,7 @@ export class PublisherWorker {
         const reason = `unexpected error: ${(error as Error).message}`;
         this.#delivery.halt(partition, log, { reason, outboxId: null, poison: false }, error);
       }
-      if (!lost.signal.aborted) await this.#keepHandledPrefix(job, delivery);
+      await this.#keepHandledPrefix(job, delivery, lost.signal.aborted);
       const halted = this.#delivery.haltOf(partition);
       if (halted !== undefined && !this.#closing.signal.aborted) {
         const { reason, outboxId, poison, since } = halted;
@@ -321,7 +333,8 @@ export class PublisherWorker {
         await worker.rateLimit(delay).catch((e: unknown) => log.warn({ err: e }, 'could not rate-limit the halted partition'));
       throw Worker.RateLimitError();
     } finally {
-      this.#inProgress.delete(partition);
+      // A replaced worker's processor may still finish after its successor started a job.
+      if (this.#inProgress.get(partition)?.lost === lost) this.#inProgress.delete(partition);
     }
   }
 }

@@ -1,11 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import type { ChaosOutcome, ChaosScenario } from '../harness/chaos-scenario.ts';
+import type { ChaosOutcome, ChaosRun, ChaosScenario } from '../harness/chaos-scenario.ts';
 
 /** The capture worker must have noticed the loss; otherwise the fault was not really injected. */
 function expectLossNoticed({ fleetOutput }: ChaosOutcome): void {
   expect(fleetOutput('capture')).toContain('Redis lost its data');
+}
+
+/** One command to the scenario's Redis, on a connection of its own. */
+async function command(run: ChaosRun, send: (client: Redis) => Promise<unknown>): Promise<void> {
+  const client = new Redis(run.env.REDIS_URL ?? '');
+  try {
+    await send(client);
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** FLUSHALL at a random moment of the load: jobs, cursors, acknowledgements and settings gone at once. */
@@ -16,12 +26,7 @@ export function redisFlushall(): ChaosScenario {
     inject: async (run) => {
       const [share = 0.4] = run.randomMoments(1);
       await run.untilWritten(share);
-      const client = new Redis(run.env.REDIS_URL ?? '');
-      try {
-        await client.flushall();
-      } finally {
-        client.disconnect();
-      }
+      await command(run, (client) => client.flushall());
       run.log(`FLUSHALL with ${run.committed()} events written`);
       return Date.now();
     },
@@ -63,12 +68,7 @@ export function redisRollback(): ChaosScenario {
       const redis = run.redis;
       if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
       // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.
-      const client = new Redis(run.env.REDIS_URL ?? '');
-      try {
-        await client.save();
-      } finally {
-        client.disconnect();
-      }
+      await command(run, (client) => client.save());
       run.log(`snapshot taken with ${run.committed()} events written`);
       await sleep(1000 + Math.random() * 1000);
       await redis.stop();

@@ -17,7 +17,7 @@ let broker: KafkaBroker | undefined;
 afterEach(() => broker?.stop());
 
 describe('a broker outage', () => {
-  it('halts the partitions after bounded retries, shows it, and resumes by itself with nothing lost', async () => {
+  it('halts the partitions after bounded retries, shows it, skips a head only when forced, and resumes by itself', async () => {
     const options = await ownBrokerOptions('outage');
     broker = await startKafkaBroker(options);
     const { env, config, topic } = testEnvironment({
@@ -54,6 +54,24 @@ describe('a broker outage', () => {
     });
     expect(outboxDepth(config.sqlite.path)).toBeGreaterThan(0);
 
+    // The event a partition halted at during an outage is healthy: skipping it is refused, unless
+    // forced; forced, exactly that event is acknowledged without being sent.
+    const status = start('cli', env, ['status', '--json']);
+    expect(await status.exited).toBe(0);
+    const { tasks } = JSON.parse(status.output()) as { tasks: { id: number; halted: { outboxId: number | null } | null }[] };
+    const halted = tasks.find((task) => task.halted?.outboxId);
+    const skippedId = halted?.halted?.outboxId ?? 0;
+    expect(skippedId).toBeGreaterThan(200);
+    const refused = start('cli', env, ['skip-head', '--partition', String(halted?.id)]);
+    expect(await refused.exited).not.toBe(0);
+    expect(refused.output()).toContain('halted on an error that may go away');
+    const forced = start('cli', env, ['skip-head', '--partition', String(halted?.id), '--force', '--reason', 'outage test']);
+    expect(await forced.exited).toBe(0);
+    expect(forced.output()).toContain(`(outbox id ${skippedId}, `);
+    await waitFor('the publisher to skip it', () => publisher.output().includes('head event skipped by an operator'), {
+      timeoutMs: 30_000,
+    });
+
     broker = await startKafkaBroker(options);
     await waitFor('the outbox to drain after the broker is back', () => outboxDepth(config.sqlite.path) === 0, {
       timeoutMs: 90_000,
@@ -64,7 +82,8 @@ describe('a broker outage', () => {
       events: toVerifiedEvents(await readTopic(broker.brokers, topic)),
       committedIds: Array.from({ length: 400 }, (_, i) => i + 1),
     });
-    expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 400 });
+    // Everything in order, but the one event the operator chose to skip.
+    expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, uniqueEvents: 399 });
   });
 
   it('keeps a publisher started while the broker is frozen waiting, then publishes when it answers', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,13 +73,17 @@ describe('Redis data loss', () => {
     const idsFile = join(dir, 'ids.txt');
     const capture = start('capture-worker', { ...env, LOG_LEVEL: 'info' });
     const publishers = ['pub-1', 'pub-2'].map((name) => start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name }));
-    const load = start('cli', env, ['load', '--events', '3000', '--aggregates', '100', '--rate', '1000', '--ids-file', idsFile]);
 
-    // The loss must strike a capture worker that is running (with an epoch), mid-load.
+    // The loss must strike a capture worker that is running (with an epoch), mid-load: the load
+    // starts once it runs, and the fault once a third of the load is committed (a loaded machine
+    // can take seconds to start a process, so fixed delays alone let it land after the load).
     await waitFor('the capture worker to start', () => capture.output().includes('capture worker started'), {
       timeoutMs: 30_000,
     });
-    await sleep(1500);
+    const load = start('cli', env, ['load', '--events', '3000', '--aggregates', '100', '--rate', '1000', '--ids-file', idsFile]);
+    await waitFor('a third of the load to be committed', () => existsSync(idsFile) && readIdsFile(idsFile).length >= 1000, {
+      timeoutMs: 30_000,
+    });
     redis = await fault(redis, port, dir);
     expect(await load.exited).toBe(0);
     await waitFor('the outbox to drain', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 }).catch(
@@ -103,6 +107,10 @@ describe('Redis data loss', () => {
     expect(report.lost).toEqual([]);
     expect(report.outOfOrder).toBe(0);
     expect(report.uniqueEvents).toBe(3000);
-    expect(capture.output()).toContain(expectedLog);
+    // The capture worker noticed, and said what (at its next read, up to a poll interval after the
+    // outbox drained): otherwise the fault was not really injected.
+    await waitFor(`the capture worker to log "${expectedLog}"`, () => capture.output().includes(expectedLog), {
+      timeoutMs: 10_000,
+    });
   });
 });

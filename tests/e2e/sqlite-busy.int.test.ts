@@ -28,7 +28,10 @@ describe('a busy database', () => {
       '1000',
     ]);
 
-    await sleep(700);
+    // The lock is held while acknowledgements flow: once the load is under way, not after a fixed
+    // delay, which a slow process start can outlast.
+    const committed = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'users_outbox'");
+    await waitFor('the load to be under way', () => (committed.get()?.seq ?? 0) >= 300, { timeoutMs: 30_000 });
     for (let i = 0; i < 3; i++) {
       db.exec('BEGIN IMMEDIATE');
       await sleep(800);

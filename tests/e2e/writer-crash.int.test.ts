@@ -1,15 +1,25 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '@outbox/outbox-store';
-import { testEnvironment, useApps } from '@outbox/testkit';
+import { outboxDepth, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { describe, expect, it } from 'vitest';
 
 const start = useApps();
+
+/** Outbox rows committed so far (nothing reads them here), 0 before the writer made the table. */
+function committedEvents(dbPath: string): number {
+  try {
+    return outboxDepth(dbPath);
+  } catch {
+    return 0;
+  }
+}
 
 describe('a writer killed mid-load', () => {
   it('leaves every committed user with its outbox events and no event without its user', async () => {
     const { env, config } = testEnvironment();
     const load = start('cli', env, ['load', '--events', '1000000', '--aggregates', '500']);
-    await sleep(2500);
+    // Killed mid-load, past the 500 creates: after a count, not a delay, since a loaded machine
+    // can take seconds just to start the process.
+    await waitFor('the load to be past its creates', () => committedEvents(config.sqlite.path) > 2000, { timeoutMs: 60_000 });
     expect(await load.stop('SIGKILL')).toBe('SIGKILL');
 
     const db = openDatabase(config.sqlite.path);

@@ -98,9 +98,20 @@ describe('dead-letter tools', () => {
           intervalMs: 500,
         },
       );
+      const keptPayloads = () => {
+        const db = openDatabase(config.sqlite.path, { readonly: true });
+        try {
+          return db.prepare('SELECT id FROM users_outbox_dead_letters').all();
+        } finally {
+          db.close();
+        }
+      };
+      expect(keptPayloads()).toEqual([{ id: hugeId }]);
       const all = await cli('dlq', 'replay', '--all');
       expect(all.code).toBe(0);
       expect(all.output).toContain('2 replayed, 0 failed');
+      // The huge one's payload, kept in SQLite for want of room in the dead-letter topic, went with its replay.
+      expect(keptPayloads()).toEqual([]);
       expect(await api.request('POST', `${dlq}/replay`, { all: true })).toEqual({ replayed: 0, failed: 0, results: [] });
       expect(await api.request('POST', `${dlq}/replay`, { ids: [idOf(invalidId)] })).toMatchObject({
         replayed: 0,

@@ -18,14 +18,20 @@ export interface DeadLetterStore {
   keptPayload(outboxId: number): { eventId: string; payload: string } | undefined;
   /** Every replay, by event id. */
   replays(): Map<string, DeadLetterReplay>;
+  /**
+   * Records a replay and drops the payload kept for it, if any, in one transaction: a replayed
+   * dead letter is never sent again, and its payload is in its topic now.
+   */
   recordReplay(replay: DeadLetterReplay): void;
 }
 
 /** Queries on `<table>_dead_letters` and `<table>_dlq_replays` (see migrateOutbox). */
 export function createDeadLetterStore(db: Database, table: string): DeadLetterStore {
+  const deadLetters = quoteIdentifier(`${table}_dead_letters`);
   const kept = db.prepare<[number], { eventId: string; payload: string }>(
-    `SELECT eventId, payload FROM ${quoteIdentifier(`${table}_dead_letters`)} WHERE id = ?`,
+    `SELECT eventId, payload FROM ${deadLetters} WHERE id = ?`,
   );
+  const dropKept = db.prepare<[number, string]>(`DELETE FROM ${deadLetters} WHERE id = ? AND eventId = ?`);
   const replays = quoteIdentifier(`${table}_dlq_replays`);
   const all = db.prepare<[], DeadLetterReplay>(`SELECT eventId, outboxId, topic, replayedAt, replayedBy FROM ${replays}`);
   const record = db.prepare<[string, number, string, string, string | null]>(
@@ -34,6 +40,9 @@ export function createDeadLetterStore(db: Database, table: string): DeadLetterSt
   return {
     keptPayload: (outboxId) => kept.get(outboxId),
     replays: () => new Map(all.all().map((r) => [r.eventId, r])),
-    recordReplay: (r) => void record.run(r.eventId, r.outboxId, r.topic, r.replayedAt, r.replayedBy),
+    recordReplay: db.transaction((r: DeadLetterReplay) => {
+      record.run(r.eventId, r.outboxId, r.topic, r.replayedAt, r.replayedBy);
+      dropKept.run(r.outboxId, r.eventId);
+    }),
   };
 }

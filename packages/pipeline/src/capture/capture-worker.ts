@@ -110,7 +110,7 @@ export class CaptureWorker {
       // everything still in the outbox is enqueued again, in order.
       this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
       this.#cursors = new Array<number>(partitions).fill(0);
-      await this.#saveCursors(this.#cursors, { check: false });
+      await this.#saveCursors(this.#cursors);
     }
     // Rows at or below their partition's cursor are in flight: count them against the budget.
     scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
@@ -157,7 +157,7 @@ export class CaptureWorker {
       // The lowered cursors are saved before any job is removed. A crash or a Redis error after
       // this leaves jobs behind whose rows are enqueued again (duplicates, allowed); the other
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
-      await this.#saveCursors(cursors, { check: true });
+      if (await this.#saveCursors(cursors)) this.#rolledBack = true;
       this.#cursors = cursors;
       for (const plan of plans) this.#inFlight[plan.partition]?.clear();
       try {
@@ -224,24 +224,26 @@ export class CaptureWorker {
     await this.#o.applyQueueSettings();
     for (const set of this.#inFlight) set.clear();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
-    await this.#saveCursors(this.#cursors, { check: false });
+    await this.#saveCursors(this.#cursors);
     this.#rolledBack = false;
     this.#epoch = randomUUID();
     await this.#o.cursorStore.setEpoch(this.#epoch);
   }
 
   /**
-   * Saves the cursors as the next generation. With `check`, what the save found tells whether Redis
+   * Saves the cursors as the next generation, and says whether what the save found shows Redis
    * went back since this worker's last save — or, given the job counters read before this
-   * iteration's enqueues, since those (see redisWentBack) — and the next iteration recovers.
+   * iteration's enqueues, since those (see redisWentBack). Saves that start over (a first start,
+   * a recovery) have nothing to compare with and ignore the answer.
    */
   async #saveCursors(
     cursors: readonly number[],
-    evidence: { check: false } | { check: true; countersBefore?: readonly number[]; jobsAdded?: readonly number[] },
-  ): Promise<void> {
+    evidence: { countersBefore?: readonly number[]; jobsAdded?: readonly number[] } = {},
+  ): Promise<boolean> {
     const found = await this.#o.cursorStore.save(cursors, this.#generation + 1);
-    if (evidence.check && redisWentBack({ ...evidence, lastGeneration: this.#generation, found })) this.#rolledBack = true;
+    const wentBack = redisWentBack({ ...evidence, lastGeneration: this.#generation, found });
     this.#generation += 1;
+    return wentBack;
   }
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
@@ -269,7 +271,7 @@ export class CaptureWorker {
     // A cursor moves only once its partition's jobs are safely in Redis.
     this.#cursors = plan.cursors;
     const jobsAdded = this.#cursors.map((_, p) => byPartition.get(p)?.length ?? 0);
-    await this.#saveCursors(this.#cursors, { check: true, countersBefore: jobCounters, jobsAdded });
+    if (await this.#saveCursors(this.#cursors, { countersBefore: jobCounters, jobsAdded })) this.#rolledBack = true;
     return true;
   }
 

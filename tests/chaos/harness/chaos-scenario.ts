@@ -48,6 +48,8 @@ export interface ChaosRun {
   untilWritten(share: number): Promise<void>;
   /** `count` random shares of the load, in order: the moments to strike. */
   randomMoments(count: number): number[];
+  /** Resolves at one random moment of the load (see randomMoments): where a single fault strikes. */
+  untilRandomMoment(): Promise<void>;
   /** Whether the current writer is still writing. */
   writing(): boolean;
   writer(): AppProcess;

@@ -65,6 +65,7 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
       }
     },
     randomMoments: (count) => Array.from({ length: count }, () => 0.1 + Math.random() * 0.6).sort((a, b) => a - b),
+    untilRandomMoment: () => run.untilWritten(run.randomMoments(1)[0] ?? 0.5),
     writing: () => writer.child.exitCode === null && writer.child.signalCode === null,
     writer: () => writer,
     startWriter: (events) => {

@@ -23,8 +23,7 @@ export function brokerStop(): ChaosScenario {
     needs: { broker: true },
     env: outageSettings,
     inject: async (run) => {
-      const [share = 0.3] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       await run.infra.stopBroker();
       const downMs = between(3000, 6000);
       run.log(`broker stopped with ${run.committed()} events written; down for ${Math.round(downMs)} ms`);
@@ -44,8 +43,7 @@ export function brokerPause(): ChaosScenario {
     env: outageSettings,
     inject: async (run) => {
       const broker = await run.infra.broker();
-      const [share = 0.3] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       const pausedMs = between(3000, 6000);
       broker.pause();
       try {

@@ -46,8 +46,7 @@ export function writerKill(): ChaosScenario {
   return {
     fault: 'writer SIGKILL',
     inject: async (run) => {
-      const [share = 0.5] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       await run.fleet.kill(run.writer());
       const written = run.committed();
       run.log(`writer killed with ${written} events committed`);

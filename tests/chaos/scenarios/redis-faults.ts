@@ -24,8 +24,7 @@ export function redisFlushall(): ChaosScenario {
     fault: 'Redis FLUSHALL',
     needs: { redis: true },
     inject: async (run) => {
-      const [share = 0.4] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       await command(run, (client) => client.flushall());
       run.log(`FLUSHALL with ${run.committed()} events written`);
       return Date.now();
@@ -40,8 +39,7 @@ export function redisRestart(): ChaosScenario {
     fault: 'Redis restart',
     needs: { redis: true },
     inject: async (run) => {
-      const [share = 0.4] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       const redis = run.redis;
       if (!redis) throw new Error('the Redis restart scenario needs a Redis of its own');
       await redis.stop();
@@ -63,8 +61,7 @@ export function redisRollback(): ChaosScenario {
     fault: 'Redis back from an older snapshot',
     needs: { redis: true },
     inject: async (run) => {
-      const [share = 0.3] = run.randomMoments(1);
-      await run.untilWritten(share);
+      await run.untilRandomMoment();
       const redis = run.redis;
       if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
       // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.

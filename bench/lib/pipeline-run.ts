@@ -31,23 +31,32 @@ export async function stopApp(child: ChildProcess): Promise<void> {
 /**
  * Fills the outbox with `events` events over `aggregates` users: in transactions of 1,000 events
  * (filling is not what is measured), or in one transaction, so that they all appear at once.
+ * Returns the committed event ids, in commit order, for the verifier.
  */
-export function fillOutbox(dbPath: string, events: number, aggregates: number, options: { oneTransaction?: boolean } = {}): void {
+export function fillOutbox(
+  dbPath: string,
+  events: number,
+  aggregates: number,
+  options: { oneTransaction?: boolean } = {},
+): string[] {
   const db = openDatabase(dbPath, { synchronous: 'NORMAL' });
   migrateUsers(db);
   migrateOutbox(db, 'users_outbox');
   const users = new UserService(db, 'users_outbox');
   const existing = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  const committed: string[] = [];
   // The service's own transactions nest inside these as savepoints.
   const fill = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      if (i < aggregates && existing === 0) users.create(`user-${i}`);
-      else users.rename(1 + (i % aggregates), `user-${i}`);
+      const change =
+        i < aggregates && existing === 0 ? users.create(`user-${i}`) : users.rename(1 + (i % aggregates), `user-${i}`);
+      if (change) committed.push(change.eventId);
     }
   });
   const step = options.oneTransaction ? events : 1000;
   for (let from = 0; from < events; from += step) fill(from, Math.min(events, from + step));
   db.close();
+  return committed;
 }
 
 export function outboxDepth(dbPath: string): number {

@@ -31,10 +31,21 @@ describe('cursor control', () => {
       logger,
     });
     try {
-      const { user, outboxId: firstId } = writer.users.create('Alice');
-      const committed = [firstId];
+      const first = writer.users.create('Alice');
+      const { user } = first;
+      // Committed event ids in commit order, for the verifier; this test names events by outbox id.
+      const committed = [first.eventId];
+      const eventIdOf = new Map([[first.outboxId, first.eventId]]);
+      const commit = (event: { outboxId: number; eventId: string }) => {
+        committed.push(event.eventId);
+        eventIdOf.set(event.outboxId, event.eventId);
+        return event.outboxId;
+      };
       const rename = (n: number) => {
-        for (let i = 0; i < n; i++) committed.push(writer.users.rename(user.id, `Alice ${committed.length}`)?.outboxId ?? 0);
+        for (let i = 0; i < n; i++) {
+          const renamed = writer.users.rename(user.id, `Alice ${committed.length}`);
+          if (renamed) commit(renamed);
+        }
       };
       const partition = partitionOf(String(user.id), 2);
       rename(4);
@@ -101,9 +112,7 @@ describe('cursor control', () => {
       // Poison in the middle of a job: rows committed in one transaction are captured as one job.
       const db = openDatabase(config.sqlite.path);
       const append = (payload: unknown) => {
-        const { outboxId } = appendOutboxEvent(db, 'users_outbox', { aggregateId: user.id, eventType: 'UserRenamed', payload });
-        committed.push(outboxId);
-        return outboxId;
+        return commit(appendOutboxEvent(db, 'users_outbox', { aggregateId: user.id, eventType: 'UserRenamed', payload }));
       };
       /** A healthy event, then each poison one (too large for the topic) followed by a healthy one. */
       const job = (poison: number) =>
@@ -166,7 +175,7 @@ describe('cursor control', () => {
         brokers: config.kafka.brokers,
         topic,
         dlqTopic,
-        committedIds: committed,
+        committed,
       });
       expect(deadLetters.map((d) => Number(d.headers.outboxId))).toEqual([deadLetteredId, secondId]);
       expect(deadLetters[0]?.headers).toMatchObject({
@@ -174,7 +183,11 @@ describe('cursor control', () => {
         '__outbox.errors.message': 'too large; handled in ticket 42',
       });
       // Everything arrived, in order, but the dead letters and the skipped event.
-      expect(report).toMatchObject({ lost: [skippedId], outOfOrder: 0, deadLettered: [deadLetteredId, secondId] });
+      expect(report).toMatchObject({
+        lost: [eventIdOf.get(skippedId)],
+        outOfOrder: 0,
+        deadLettered: [eventIdOf.get(deadLetteredId), eventIdOf.get(secondId)],
+      });
       expect(report.uniqueEvents).toBe(committed.length - 3);
     } finally {
       await Promise.all(queues.map((q) => q.close()));

@@ -29,14 +29,15 @@ describe('dead-letter tools', () => {
       const carol = writer.users.create('Carol');
       const db = openDatabase(config.sqlite.path);
       const poison = (aggregateId: number, payload: unknown) =>
-        appendOutboxEvent(db, 'users_outbox', { aggregateId, eventType: 'UserRenamed', payload }).outboxId;
-      const invalidId = poison(alice.user.id, '{"name": oops');
+        appendOutboxEvent(db, 'users_outbox', { aggregateId, eventType: 'UserRenamed', payload });
+      const invalidEvent = poison(alice.user.id, '{"name": oops');
       // Too large for the event topic, fits the dead-letter topic.
-      const largeId = poison(bob.user.id, { id: bob.user.id, blob: 'b'.repeat(1.5 * mib) });
+      const largeEvent = poison(bob.user.id, { id: bob.user.id, blob: 'b'.repeat(1.5 * mib) });
       // Too large for both: dead-lettered without its value, its row kept in SQLite.
-      const hugeId = poison(carol.user.id, { id: carol.user.id, blob: 'c'.repeat(5 * mib) });
+      const hugeEvent = poison(carol.user.id, { id: carol.user.id, blob: 'c'.repeat(5 * mib) });
       db.close();
-      const committed = [alice.outboxId, bob.outboxId, carol.outboxId, invalidId, largeId, hugeId];
+      const [invalidId, largeId, hugeId] = [invalidEvent.outboxId, largeEvent.outboxId, hugeEvent.outboxId];
+      const committed = [alice, bob, carol, invalidEvent, largeEvent, hugeEvent].map((event) => event.eventId);
 
       env.OUTBOX_API_URL = await httpUrlOf(start('capture-worker', env));
       start('publisher-worker', env);
@@ -120,7 +121,7 @@ describe('dead-letter tools', () => {
       expect((await list()).deadLetters.every((d) => d.replayed !== null)).toBe(true);
 
       // Both topics read once, for the replays, the dead letters and the verifier.
-      const audit = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committedIds: committed });
+      const audit = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committed });
       const replays = audit.events.filter((r) => r.headers['__outbox.replayed'] === 'true');
       expect(replays.map((r) => Number(r.headers.outboxId)).sort((a, b) => a - b)).toEqual([invalidId, largeId, hugeId]);
       for (const replay of replays) {
@@ -142,7 +143,11 @@ describe('dead-letter tools', () => {
       expect(sha256).toBe(huge?.headers['__outbox.errors.value.sha256']);
 
       // Replays are dead letters to the verifier: outside the ordering guarantee, never lost.
-      expect(audit.report).toMatchObject({ lost: [], outOfOrder: 0, deadLettered: [invalidId, largeId, hugeId] });
+      expect(audit.report).toMatchObject({
+        lost: [],
+        outOfOrder: 0,
+        deadLettered: [invalidEvent.eventId, largeEvent.eventId, hugeEvent.eventId],
+      });
 
       // Every list and replay read the topic through a throwaway consumer group, and deleted it.
       const { groups } = await admin.listGroups();

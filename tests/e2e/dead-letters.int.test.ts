@@ -11,33 +11,39 @@ describe('poison events', () => {
   it('go to the dead-letter topic with their error, and their partition goes on', async () => {
     const { env, config, topic, dlqTopic } = testEnvironment({ LOG_LEVEL: 'warn' });
     const writer = await createWriterService({ config, logger: createLogger({ level: 'warn', format: 'json' }) });
-    const committed: number[] = [];
+    // Committed event ids, in commit order.
+    const committed: string[] = [];
     let invalidId = 0;
     let oversizeId = 0;
+    const deadLettered: string[] = [];
     try {
       // One aggregate, so the poison sits between healthy events of the same partition.
-      const { user, outboxId } = writer.users.create('Alice');
-      committed.push(outboxId);
+      const { user, eventId } = writer.users.create('Alice');
+      committed.push(eventId);
       const db = openDatabase(config.sqlite.path);
       for (let i = 0; i < 30; i++) {
-        committed.push(writer.users.rename(user.id, `Alice ${i}`)?.outboxId ?? 0);
+        committed.push(writer.users.rename(user.id, `Alice ${i}`)?.eventId ?? '');
         if (i === 10) {
-          invalidId = appendOutboxEvent(db, 'users_outbox', {
+          const invalid = appendOutboxEvent(db, 'users_outbox', {
             aggregateId: user.id,
             eventType: 'UserRenamed',
             payload: '{"name": oops',
-          }).outboxId;
-          committed.push(invalidId);
+          });
+          invalidId = invalid.outboxId;
+          committed.push(invalid.eventId);
+          deadLettered.push(invalid.eventId);
         }
         if (i === 20) {
           // Larger than the broker's max.message.bytes (1 MiB), for the topic and its dead-letter topic alike.
           const payload = { id: user.id, blob: 'x'.repeat(1_500_000) };
-          oversizeId = appendOutboxEvent(db, 'users_outbox', {
+          const oversize = appendOutboxEvent(db, 'users_outbox', {
             aggregateId: user.id,
             eventType: 'UserRenamed',
             payload,
-          }).outboxId;
-          committed.push(oversizeId);
+          });
+          oversizeId = oversize.outboxId;
+          committed.push(oversize.eventId);
+          deadLettered.push(oversize.eventId);
         }
       }
       db.close();
@@ -51,14 +57,14 @@ describe('poison events', () => {
       const report = verifyEvents({
         events: toVerifiedEvents(events),
         deadLetters: toVerifiedEvents(deadLetters),
-        committedIds: committed,
+        committed,
       });
       expect(report).toMatchObject({
         lost: [],
         outOfOrder: 0,
         duplicates: 0,
         uniqueEvents: 31,
-        deadLettered: [invalidId, oversizeId],
+        deadLettered,
       });
 
       const [invalid, oversize] = deadLetters;

@@ -16,7 +16,7 @@ import {
   useApps,
   waitFor,
 } from '@outbox/testkit';
-import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
+import { readIdsFile, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const start = useApps();
@@ -129,7 +129,8 @@ describe('readiness', () => {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     }
     // Redis down stops the pipeline, not the writer: commits go on, and /metrics says what waits.
-    const load = start('cli', env, ['load', '--events', '200', '--aggregates', '20']);
+    const idsFile = join(dir, 'ids.txt');
+    const load = start('cli', env, ['load', '--events', '200', '--aggregates', '20', '--ids-file', idsFile]);
     expect(await load.exited).toBe(0);
     const waiting = await scrapeMetrics(workers[0] as string);
     expect(metricValue(waiting, 'outbox_redis_up')).toBe(0);
@@ -148,7 +149,7 @@ describe('readiness', () => {
     expect(metricValue(await scrapeMetrics(workers[0] as string), 'outbox_redis_up')).toBe(1);
     const report = verifyEvents({
       events: toVerifiedEvents(await readTopic(config.kafka.brokers, topic)),
-      committedIds: Array.from({ length: 200 }, (_, i) => i + 1),
+      committed: readIdsFile(idsFile),
     });
     expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 200 });
 

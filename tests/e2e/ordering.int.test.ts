@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -78,8 +79,8 @@ describe('per-aggregate order with many publisher processes', () => {
       const records = await readTopicsToEnd(kafka, [topic]);
       const events = toVerifiedEvents(records);
       const committedIds = readIdsFile(idsFile);
-      expect(committedIds).toEqual(committed().map((e) => e.id));
-      const report = verifyEvents({ events, committedIds });
+      expect(committedIds).toEqual(committed().map((e) => e.eventId));
+      const report = verifyEvents({ events, committed: committedIds });
 
       // A false stall is a live publisher losing its job's lock (a renewal delayed on the loaded
       // host): it says so, or BullMQ refuses to complete the job it no longer holds. A killed one
@@ -116,10 +117,11 @@ describe('per-aggregate order with many publisher processes', () => {
         `duplicates:       ${report.duplicates}\nout of order:     0\ndead-lettered:    0\nlost:             0`,
       );
       expect(verify.output()).toContain('OK: nothing lost, nothing out of order');
-      appendFileSync(idsFile, '999999\n');
+      const neverSent = randomUUID();
+      appendFileSync(idsFile, `${neverSent}\n`);
       const failing = start('cli', env, ['verify', '--ids-file', idsFile, '--json']);
       expect(await failing.exited).toBe(1);
-      expect(JSON.parse(failing.output())).toMatchObject({ lost: [999999], outOfOrder: 0, uniqueEvents: 20_000 });
+      expect(JSON.parse(failing.output())).toMatchObject({ lost: [neverSent], outOfOrder: 0, uniqueEvents: 20_000 });
     } finally {
       await writer.close();
     }

@@ -99,7 +99,7 @@ describe('Redis data loss', () => {
     const records = await readTopic(config.kafka.brokers, topic);
     const report = verifyEvents({
       events: toVerifiedEvents(records),
-      committedIds: readIdsFile(idsFile),
+      committed: readIdsFile(idsFile),
     });
     console.log(
       `redis loss (${what}): ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,

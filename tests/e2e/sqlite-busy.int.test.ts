@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { outboxDepth, readTopic, testEnvironment, useApps, waitFor } from '@outbox/testkit';
-import { toVerifiedEvents, verifyEvents } from '@outbox/verifier';
+import { readIdsFile, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { describe, expect, it } from 'vitest';
 
 const start = useApps();
@@ -10,7 +11,8 @@ describe('a busy database', () => {
   it('delays the deletes of acknowledged rows but never strands them', async () => {
     // A short busy timeout, so that another writer holding the lock makes the capture worker's
     // deletes fail with SQLITE_BUSY while acknowledgements keep arriving.
-    const { env, config, topic } = testEnvironment({ OUTBOX_SQLITE_BUSY_TIMEOUT_MS: '100', LOG_LEVEL: 'warn' });
+    const { env, config, topic, dir } = testEnvironment({ OUTBOX_SQLITE_BUSY_TIMEOUT_MS: '100', LOG_LEVEL: 'warn' });
+    const idsFile = join(dir, 'ids.txt');
     const db = openDatabase(config.sqlite.path);
     migrateOutbox(db, config.outbox.table);
     const capture = start('capture-worker', { ...env, LOG_LEVEL: 'info' });
@@ -26,6 +28,8 @@ describe('a busy database', () => {
       '50',
       '--rate',
       '1000',
+      '--ids-file',
+      idsFile,
     ]);
 
     // The lock is held while acknowledgements flow: once the load is under way, not after a fixed
@@ -51,7 +55,7 @@ describe('a busy database', () => {
     expect(capture.output()).toMatch(/capture ack loop failed; retrying.*|database is locked/);
     const report = verifyEvents({
       events: toVerifiedEvents(await readTopic(config.kafka.brokers, topic)),
-      committedIds: Array.from({ length: 2000 }, (_, i) => i + 1),
+      committed: readIdsFile(idsFile),
     });
     expect(report).toMatchObject({ lost: [], outOfOrder: 0, uniqueEvents: 2000 });
   });

@@ -10,13 +10,13 @@ export interface DeliveryAudit {
 
 /**
  * What `outbox verify --ids-file` checks, for a test: reads the event topic and its dead-letter
- * topic to their end and audits them against the committed outbox ids.
+ * topic to their end and audits them against the committed event ids, in commit order.
  */
 export async function auditDelivery(options: {
   brokers: string[];
   topic: string;
   dlqTopic: string;
-  committedIds: readonly number[];
+  committed: readonly string[];
 }): Promise<DeliveryAudit> {
   const [events, deadLetters] = await Promise.all([
     readTopic(options.brokers, options.topic),
@@ -25,7 +25,7 @@ export async function auditDelivery(options: {
   const report = verifyEvents({
     events: toVerifiedEvents(events),
     deadLetters: toVerifiedEvents(deadLetters),
-    committedIds: options.committedIds,
+    committed: options.committed,
   });
   return { report, events, deadLetters };
 }

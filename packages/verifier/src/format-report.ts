@@ -1,6 +1,6 @@
 import type { VerifyReport } from './verify-events.ts';
 
-const sample = (ids: readonly number[]) => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', '));
+const sample = (ids: readonly string[]) => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', '));
 
 /** The report for people: a summary, then the aggregates with problems (at most `limit`). */
 export function formatReport(report: VerifyReport, limit = 20): string {
@@ -12,10 +12,12 @@ export function formatReport(report: VerifyReport, limit = 20): string {
     `dead-lettered:    ${report.deadLettered.length}${report.deadLettered.length ? ` (${sample(report.deadLettered)})` : ''}`,
     report.checkedLoss
       ? `lost:             ${report.lost.length}${report.lost.length ? ` (${sample(report.lost)})` : ''}`
-      : 'lost:             not checked (pass --ids-file with the committed outbox ids)',
+      : 'lost:             not checked (pass --ids-file with the committed event ids)',
   ];
   for (const problem of report.problems.slice(0, limit)) {
-    const order = problem.outOfOrder.map((o) => `${o.outboxId} after ${o.after}`).join(', ');
+    const order = problem.outOfOrder
+      .map((o) => `${o.eventId} (outbox id ${o.outboxId}) after ${o.afterEventId} (outbox id ${o.after})`)
+      .join(', ');
     lines.push(
       `  aggregate ${problem.aggregateId}: ${problem.events} events, ${problem.duplicates} duplicates${order ? `, out of order: ${order}` : ''}`,
     );

@@ -5,7 +5,7 @@ export interface VerifiedEvent {
   /** The `id` header: unique per event, the same on a duplicate. */
   eventId: string;
   aggregateId: string;
-  /** The `outboxId` header: commit order. */
+  /** The `outboxId` header: commit order only while outbox ids are never re-used. */
   outboxId: number;
 }
 
@@ -14,16 +14,27 @@ export interface VerifyInput {
   events: readonly VerifiedEvent[];
   /** Records of the dead-letter topic(s): reported apart, never as lost. */
   deadLetters?: readonly VerifiedEvent[];
-  /** Every committed outbox id (e.g. from `outbox load --ids-file`); without it nothing is "lost". */
-  committedIds?: readonly number[];
+  /**
+   * Every committed event id, in commit order (e.g. from `outbox load --ids-file`). Without it
+   * nothing is "lost", and order is judged by the `outboxId` header instead.
+   */
+  committed?: readonly string[];
+}
+
+export interface OutOfOrder {
+  eventId: string;
+  outboxId: number;
+  /** The event of the same aggregate, committed later, that Kafka had before it. */
+  afterEventId: string;
+  after: number;
 }
 
 export interface AggregateProblem {
   aggregateId: string;
   events: number;
   duplicates: number;
-  /** First occurrences whose outbox id is lower than one seen before them. */
-  outOfOrder: { outboxId: number; after: number }[];
+  /** First occurrences committed before an event of their aggregate that Kafka had earlier. */
+  outOfOrder: OutOfOrder[];
 }
 
 export interface VerifyReport {
@@ -32,32 +43,46 @@ export interface VerifyReport {
   aggregates: number;
   duplicates: number;
   outOfOrder: number;
-  deadLettered: number[];
-  /** Committed ids found neither in the topics nor in the dead letters. */
-  lost: number[];
+  /** Event ids of the dead letters, by outbox id. */
+  deadLettered: string[];
+  /** Committed event ids found neither in the topics nor in the dead letters, in commit order. */
+  lost: string[];
   /** Only the aggregates with a duplicate or an order violation. */
   problems: AggregateProblem[];
-  /** Whether committed ids were given, so that `lost` means something. */
+  /** Whether the committed events were given, so that `lost` means something. */
   checkedLoss: boolean;
+}
+
+interface Highest {
+  rank: number;
+  event: VerifiedEvent;
 }
 
 /**
  * Audits what reached Kafka: per aggregate, duplicates (an event id seen again) and order
- * violations (once duplicates are dropped, first occurrence counts, outbox ids must increase in
+ * violations (once duplicates are dropped, first occurrence counts, commit order must hold in
  * Kafka order), and overall the committed events that never arrived.
+ *
+ * Identity is the event id, never the outbox id: a database restored from an older backup, or an
+ * explicit insert, re-uses outbox ids for new events, and matching by outbox id would then take
+ * one event's delivery for another's and hide a loss. For the same reason commit order comes from
+ * the committed list when there is one; the `outboxId` header is only the fallback.
  */
 export function verifyEvents(input: VerifyInput): VerifyReport {
   const sorted = [...input.events].sort((a, b) => a.partition - b.partition || compareOffsets(a.offset, b.offset));
+  const position = input.committed && commitPositions(input.committed);
+  // An event missing from the committed list (not expected, but possible with a partial list)
+  // cannot be ranked; it is left out of the order check rather than reported on a guess.
+  const rankOf = (event: VerifiedEvent) => (position ? position.get(event.eventId) : event.outboxId);
   const seen = new Set<string>();
-  const published = new Set<number>();
-  const byAggregate = new Map<string, AggregateProblem & { highest: number }>();
+  const byAggregate = new Map<string, AggregateProblem & { highest?: Highest }>();
   let duplicates = 0;
   let outOfOrder = 0;
 
   for (const event of sorted) {
     let aggregate = byAggregate.get(event.aggregateId);
     if (!aggregate) {
-      aggregate = { aggregateId: event.aggregateId, events: 0, duplicates: 0, outOfOrder: [], highest: 0 };
+      aggregate = { aggregateId: event.aggregateId, events: 0, duplicates: 0, outOfOrder: [] };
       byAggregate.set(event.aggregateId, aggregate);
     }
     if (seen.has(event.eventId)) {
@@ -66,19 +91,27 @@ export function verifyEvents(input: VerifyInput): VerifyReport {
       continue;
     }
     seen.add(event.eventId);
-    published.add(event.outboxId);
     aggregate.events += 1;
-    if (event.outboxId < aggregate.highest) {
+    const rank = rankOf(event);
+    if (rank === undefined) continue;
+    const highest = aggregate.highest;
+    if (highest && rank < highest.rank) {
       outOfOrder += 1;
-      aggregate.outOfOrder.push({ outboxId: event.outboxId, after: aggregate.highest });
+      aggregate.outOfOrder.push({
+        eventId: event.eventId,
+        outboxId: event.outboxId,
+        afterEventId: highest.event.eventId,
+        after: highest.event.outboxId,
+      });
     } else {
-      aggregate.highest = event.outboxId;
+      aggregate.highest = { rank, event };
     }
   }
 
-  const deadLettered = [...new Set((input.deadLetters ?? []).map((d) => d.outboxId))].sort((a, b) => a - b);
+  const letters = [...(input.deadLetters ?? [])].sort((a, b) => a.outboxId - b.outboxId);
+  const deadLettered = [...new Set(letters.map((d) => d.eventId))];
   const dead = new Set(deadLettered);
-  const lost = (input.committedIds ?? []).filter((id) => !published.has(id) && !dead.has(id));
+  const lost = [...new Set((input.committed ?? []).filter((id) => !seen.has(id) && !dead.has(id)))];
   return {
     records: input.events.length,
     uniqueEvents: seen.size,
@@ -86,12 +119,19 @@ export function verifyEvents(input: VerifyInput): VerifyReport {
     duplicates,
     outOfOrder,
     deadLettered,
-    lost: [...new Set(lost)].sort((a, b) => a - b),
+    lost,
     problems: [...byAggregate.values()]
       .filter((a) => a.duplicates > 0 || a.outOfOrder.length > 0)
       .map(({ highest: _highest, ...problem }) => problem),
-    checkedLoss: input.committedIds !== undefined,
+    checkedLoss: input.committed !== undefined,
   };
+}
+
+/** Each event id's place in commit order; an id listed twice keeps its first place. */
+function commitPositions(committed: readonly string[]): Map<string, number> {
+  const position = new Map<string, number>();
+  for (const [index, id] of committed.entries()) if (!position.has(id)) position.set(id, index);
+  return position;
 }
 
 function compareOffsets(a: string, b: string): number {

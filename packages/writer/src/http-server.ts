@@ -43,8 +43,8 @@ export function buildWriterServer(users: UserService, logger: Logger): FastifyIn
   app.post('/users', async (request, reply) => {
     const body = userBody.safeParse(request.body ?? {});
     if (!body.success) return badRequest(reply, body.error);
-    const { user, outboxId } = users.create(body.data.name, trace(request.headers.traceparent));
-    return reply.code(201).send({ ...user, outboxId });
+    const { user, outboxId, eventId } = users.create(body.data.name, trace(request.headers.traceparent));
+    return reply.code(201).send({ ...user, outboxId, eventId });
   });
 
   app.get('/users/:id', async (request, reply) => {
@@ -59,14 +59,14 @@ export function buildWriterServer(users: UserService, logger: Logger): FastifyIn
     const body = userBody.safeParse(request.body ?? {});
     if (!body.success) return badRequest(reply, body.error);
     const result = users.rename(params.data.id, body.data.name, trace(request.headers.traceparent));
-    return result ? { ...result.user, outboxId: result.outboxId } : notFound(reply, params.data.id);
+    return result ? { ...result.user, outboxId: result.outboxId, eventId: result.eventId } : notFound(reply, params.data.id);
   });
 
   app.delete('/users/:id', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
     const result = users.remove(params.data.id, trace(request.headers.traceparent));
-    return result ? { ...result.user, outboxId: result.outboxId } : notFound(reply, params.data.id);
+    return result ? { ...result.user, outboxId: result.outboxId, eventId: result.eventId } : notFound(reply, params.data.id);
   });
 
   return app;

@@ -13,7 +13,7 @@ export interface LoadOptions {
   users?: UserService;
   /** … or through the writer's HTTP API at this base URL. */
   url?: string;
-  /** Appends each committed outbox id, one per line, for `outbox verify`. */
+  /** Appends each committed event id, one per line in commit order, for `outbox verify`. */
   idsFile?: string;
   signal?: AbortSignal;
   onProgress?: (written: number) => void;
@@ -21,14 +21,20 @@ export interface LoadOptions {
 
 export interface LoadResult {
   written: number;
-  outboxIds: number[];
+  /** The committed events' ids, in commit order. */
+  eventIds: string[];
   userIds: number[];
   seconds: number;
 }
 
+/** What the load keeps of one committed event. */
+interface Committed {
+  eventId: string;
+}
+
 interface Sink {
-  create(name: string): Promise<{ id: number; outboxId: number }>;
-  rename(id: number, name: string): Promise<{ outboxId: number }>;
+  create(name: string): Promise<Committed & { id: number }>;
+  rename(id: number, name: string): Promise<Committed>;
 }
 
 /** Realistic traffic for the demo, tests and benchmarks: users created, then renamed at random. */
@@ -39,12 +45,15 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const sink = options.users ? directSink(options.users) : httpSink(options.url ?? '');
   if (options.idsFile) writeFileSync(options.idsFile, '');
   const started = performance.now();
-  const outboxIds: number[] = [];
+  const eventIds: string[] = [];
   const userIds: number[] = [];
-  const record = (outboxId: number) => {
-    outboxIds.push(outboxId);
-    if (options.idsFile) appendFileSync(options.idsFile, `${outboxId}\n`);
-    if (outboxIds.length % 1000 === 0) options.onProgress?.(outboxIds.length);
+  // Event ids, not outbox ids: a database restored from an older backup hands out outbox ids
+  // again, and the verifier would take a re-used id's delivery for a lost event's. One write at a
+  // time, so the file is in commit order.
+  const record = ({ eventId }: Committed) => {
+    eventIds.push(eventId);
+    if (options.idsFile) appendFileSync(options.idsFile, `${eventId}\n`);
+    if (eventIds.length % 1000 === 0) options.onProgress?.(eventIds.length);
   };
 
   for (let i = 0; i < options.events && !options.signal?.aborted; i++) {
@@ -54,22 +63,22 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
       if (wait > 1) await sleep(wait, options.signal);
     }
     if (i < options.aggregates) {
-      const { id, outboxId } = await sink.create(`user-${i}`);
-      userIds.push(id);
-      record(outboxId);
+      const created = await sink.create(`user-${i}`);
+      userIds.push(created.id);
+      record(created);
     } else {
       const id = userIds[Math.floor(Math.random() * userIds.length)] ?? 0;
-      record((await sink.rename(id, `user-${id}-v${i}`)).outboxId);
+      record(await sink.rename(id, `user-${id}-v${i}`));
     }
   }
-  return { written: outboxIds.length, outboxIds, userIds, seconds: (performance.now() - started) / 1000 };
+  return { written: eventIds.length, eventIds, userIds, seconds: (performance.now() - started) / 1000 };
 }
 
 function directSink(users: UserService): Sink {
   return {
     create: async (name) => {
-      const { user, outboxId } = users.create(name);
-      return { id: user.id, outboxId };
+      const { user, eventId } = users.create(name);
+      return { id: user.id, eventId };
     },
     rename: async (id, name) => {
       const result = users.rename(id, name);
@@ -87,7 +96,10 @@ function httpSink(baseUrl: string): Sink {
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as { id: number; outboxId: number };
+    const result = (await response.json()) as Partial<Committed & { id: number }>;
+    // A writer too old to name the event would fill the ids file with "undefined".
+    if (typeof result.eventId !== 'string') throw new Error(`${method} ${path}: the writer's answer has no eventId`);
+    return { id: Number(result.id), eventId: result.eventId };
   };
   return {
     create: (name) => call('POST', '/users', { name }),

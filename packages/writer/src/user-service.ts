@@ -8,6 +8,14 @@ export interface User {
   updatedAt: string;
 }
 
+/** A user as changed, and the event that records the change. */
+export interface UserChange {
+  user: User;
+  outboxId: number;
+  /** The event's id, unique even where outbox ids are re-used (an older backup restored). */
+  eventId: string;
+}
+
 /** The business table of the demo app; the columns of the original demo plus timestamps. */
 export function migrateUsers(db: Database): void {
   runMigrations(db, 'users', [
@@ -50,32 +58,32 @@ export class UserService {
     return this.#get.get(id);
   }
 
-  create(name: string, traceparent?: string): { user: User; outboxId: number } {
+  create(name: string, traceparent?: string): UserChange {
     return this.#inTransaction(() => {
       const now = new Date().toISOString();
       const user = this.#insert.get(name, now, now);
       if (!user) throw new Error('INSERT … RETURNING returned no row');
-      return { user, outboxId: this.#append(user.id, 'UserCreated', user, traceparent) };
+      return { user, ...this.#append(user.id, 'UserCreated', user, traceparent) };
     });
   }
 
   /** Returns undefined (and writes nothing) when there is no such user. */
-  rename(id: number, name: string, traceparent?: string): { user: User; outboxId: number } | undefined {
+  rename(id: number, name: string, traceparent?: string): UserChange | undefined {
     return this.#inTransaction(() => {
       const user = this.#rename.get(name, new Date().toISOString(), id);
-      return user && { user, outboxId: this.#append(user.id, 'UserRenamed', user, traceparent) };
+      return user && { user, ...this.#append(user.id, 'UserRenamed', user, traceparent) };
     });
   }
 
-  remove(id: number, traceparent?: string): { user: User; outboxId: number } | undefined {
+  remove(id: number, traceparent?: string): UserChange | undefined {
     return this.#inTransaction(() => {
       const user = this.#delete.get(id);
-      return user && { user, outboxId: this.#append(user.id, 'UserDeleted', { id: user.id }, traceparent) };
+      return user && { user, ...this.#append(user.id, 'UserDeleted', { id: user.id }, traceparent) };
     });
   }
 
-  #append(aggregateId: number, eventType: string, payload: unknown, traceparent?: string): number {
-    return appendOutboxEvent(this.#db, this.#outboxTable, { aggregateId, eventType, payload, traceparent }).outboxId;
+  #append(aggregateId: number, eventType: string, payload: unknown, traceparent?: string): { outboxId: number; eventId: string } {
+    return appendOutboxEvent(this.#db, this.#outboxTable, { aggregateId, eventType, payload, traceparent });
   }
 
   #inTransaction<T>(fn: () => T): T {

@@ -62,14 +62,14 @@ export interface ChaosOutcome {
   row: ChaosRow;
   /** Why the pipeline did not recover, if it did not. */
   failure: string | undefined;
-  /** Committed ids neither in Kafka nor still in the outbox. */
-  lost: number[];
-  /** Ids still in the outbox at the end: none once the pipeline recovered. */
+  /** Committed event ids neither in Kafka nor still in the outbox. */
+  lost: string[];
+  /** Outbox ids still in the outbox at the end: none once the pipeline recovered. */
   waiting: number[];
-  /** Every outbox id committed during the run (from the audit trigger). */
-  committedIds: number[];
-  /** The ids the writers reported in their ids files. */
-  reportedIds: number[];
+  /** Every event id committed during the run, in commit order (from the audit trigger). */
+  committedIds: string[];
+  /** The event ids the writers reported in their ids files. */
+  reportedIds: string[];
   delivery: DeliveryAudit;
   fleetOutput(role: 'capture' | 'publisher' | 'writer'): string;
   run: ChaosRun;

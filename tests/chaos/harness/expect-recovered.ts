@@ -19,7 +19,7 @@ export function expectRecovered(scenario: ChaosScenario, outcome: ChaosOutcome):
     reportedIds.filter((id) => !committed.has(id)),
     'ids the writer reported but never committed',
   ).toEqual([]);
-  const kafkaIds = [...delivery.events, ...delivery.deadLetters].map((record) => Number(record.headers.outboxId));
+  const kafkaIds = [...delivery.events, ...delivery.deadLetters].map((record) => record.headers.id ?? '');
   expect(
     kafkaIds.filter((id) => !committed.has(id)),
     'events in Kafka that were never committed',

@@ -14,7 +14,7 @@ const drainDeadlineMs = 120_000;
 /**
  * Runs one fault: its own pipeline (database, connector, topics; its own broker or Redis when the
  * fault needs them), writer load through `outbox load`, the fault at a random moment during the
- * load, then waits until the outbox is empty and audits Kafka against the committed ids.
+ * load, then waits until the outbox is empty and audits Kafka against the committed events.
  * Returns the outcome even when the pipeline did not recover, so the table shows every fault.
  */
 export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infra: ChaosInfra): Promise<ChaosOutcome> {
@@ -91,18 +91,19 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
   }
 
   try {
-    const committedIds = committedEvents().map((event) => event.id);
+    const committedIds = committedEvents().map((event) => event.eventId);
     const reportedIds = idsFiles.filter((file) => existsSync(file)).flatMap((file) => readIdsFile(file));
-    const delivery = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committedIds });
+    const delivery = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committed: committedIds });
     const { report } = delivery;
     // A row still in the outbox is waiting, not lost: the pipeline can still deliver it.
-    const waiting = idsInOutbox(run);
-    const inOutbox = new Set(waiting);
+    const rows = rowsInOutbox(run);
+    const waiting = rows.map((row) => row.id);
+    const inOutbox = new Set(rows.map((row) => row.eventId));
     const lost = report.lost.filter((id) => !inOutbox.has(id));
     if (failure) {
-      const inKafka = new Set([...delivery.events, ...delivery.deadLetters].map((record) => Number(record.headers.outboxId)));
+      const inKafka = new Set([...delivery.events, ...delivery.deadLetters].map((record) => record.headers.id));
       const sample = `${waiting.slice(0, 8).join(', ')}${waiting.length > 8 ? ', …' : ''}`;
-      const delivered = waiting.filter((id) => inKafka.has(id)).length;
+      const delivered = rows.filter((row) => inKafka.has(row.eventId)).length;
       // Tells a pipeline that stopped delivering from one that delivered but never applied the acknowledgements.
       failure += `; ${waiting.length} rows left in the outbox (ids ${sample}), ${delivered} of them already in Kafka`;
       run.log(failure);
@@ -148,14 +149,11 @@ async function waitForRecovery(run: ChaosRun, scenario: ChaosScenario): Promise<
   return `not recovered within ${drainDeadlineMs / 1000} s (writer ${run.writing() ? 'still writing' : 'done'})`;
 }
 
-function idsInOutbox(run: ChaosRun): number[] {
+function rowsInOutbox(run: ChaosRun): { id: number; eventId: string }[] {
   const db = openDatabase(run.config.sqlite.path, { readonly: true });
   try {
     const table = quoteIdentifier(run.config.outbox.table);
-    return db
-      .prepare<[], { id: number }>(`SELECT id FROM ${table} ORDER BY id`)
-      .all()
-      .map((row) => row.id);
+    return db.prepare<[], { id: number; eventId: string }>(`SELECT id, eventId FROM ${table} ORDER BY id`).all();
   } finally {
     db.close();
   }

@@ -4,6 +4,7 @@ import type { ChaosOutcome, ChaosRun } from '../harness/chaos-scenario.ts';
 
 export interface PoisonEvent {
   outboxId: number;
+  eventId: string;
   kind: 'oversize' | 'invalid-json';
 }
 
@@ -28,8 +29,12 @@ export async function writePoison(run: ChaosRun, counts: { oversize: number; inv
       const kind = kinds[i] ?? 'invalid-json';
       const aggregateId = String(1 + Math.floor(Math.random() * run.size.aggregates));
       const payload = kind === 'oversize' ? { id: aggregateId, blob: 'x'.repeat(oversizeBytes) } : `{"name": oops ${i}`;
-      const { outboxId } = appendOutboxEvent(db, run.config.outbox.table, { aggregateId, eventType: 'UserRenamed', payload });
-      poison.push({ outboxId, kind });
+      const { outboxId, eventId } = appendOutboxEvent(db, run.config.outbox.table, {
+        aggregateId,
+        eventType: 'UserRenamed',
+        payload,
+      });
+      poison.push({ outboxId, eventId, kind });
     }
   } finally {
     db.close();
@@ -44,8 +49,8 @@ export async function writePoison(run: ChaosRun, counts: { oversize: number; inv
  */
 export function expectPoisonDeadLettered(outcome: ChaosOutcome, poison: readonly PoisonEvent[]): void {
   const { delivery, committedIds, run } = outcome;
-  const poisonIds = new Set(poison.map((p) => p.outboxId));
-  expect(delivery.report.deadLettered).toEqual([...poisonIds].sort((a, b) => a - b));
+  const poisonIds = new Set(poison.map((p) => p.eventId));
+  expect(delivery.report.deadLettered).toEqual([...poison].sort((a, b) => a.outboxId - b.outboxId).map((p) => p.eventId));
   expect(poison.length).toBeGreaterThan(0);
 
   const letters = new Map(delivery.deadLetters.map((letter) => [Number(letter.headers.outboxId), letter]));
@@ -69,7 +74,7 @@ export function expectPoisonDeadLettered(outcome: ChaosOutcome, poison: readonly
     }
   }
 
-  const inTopic = new Set(delivery.events.map((event) => Number(event.headers.outboxId)));
+  const inTopic = new Set(delivery.events.map((event) => event.headers.id));
   expect(
     [...poisonIds].filter((id) => inTopic.has(id)),
     'poison events in the event topic',

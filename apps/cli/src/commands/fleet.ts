@@ -1,4 +1,4 @@
-import { createKafka, topicFor } from '@outbox/kafka';
+import { createKafka, type TopicRecord, topicFor } from '@outbox/kafka';
 import { runTask } from '@outbox/runtime';
 import { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import type { Command } from 'commander';
@@ -12,7 +12,10 @@ export function registerFleetCommands(program: Command, env: Env): void {
   program
     .command('verify')
     .description('audit the topics: lost, duplicated and out-of-order events per aggregate')
-    .option('--ids-file <file>', 'committed outbox ids, one per line (as `load --ids-file` writes them), to find lost events')
+    .option(
+      '--ids-file <file>',
+      'committed event ids in commit order, one per line (as `load --ids-file` writes them), to find lost events',
+    )
     .option('--topic <topic...>', "topics to read (default: the connector's topic)")
     .option('--json', 'print JSON for scripts')
     .action((options: { idsFile?: string; topic?: string[]; json?: boolean }) =>
@@ -21,15 +24,23 @@ export function registerFleetCommands(program: Command, env: Env): void {
         env,
         overrides: { ...quiet, ...infraDefaults(env) },
         run: async ({ config, logger }) => {
-          const committedIds = options.idsFile ? readIdsFile(options.idsFile) : undefined;
+          const committed = options.idsFile ? readIdsFile(options.idsFile) : undefined;
           const kafka = createKafka(config.kafka, logger);
           const type = config.outbox.aggregateType;
           const topics = options.topic ?? [topicFor(config.kafka.topicTemplate, type)];
           const progress = (n: number) => process.stderr.isTTY && process.stderr.write(`\rread ${n} records`);
-          const events = toVerifiedEvents(await readTopicsToEnd(kafka, topics, { onProgress: progress }));
+          let records: TopicRecord[];
+          try {
+            records = await readTopicsToEnd(kafka, topics, { onProgress: progress, requireTopics: true });
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== 'TOPIC_MISSING') throw error;
+            process.stderr.write(`verify: ${(error as Error).message}: nothing to audit\n`);
+            return 1;
+          }
+          const events = toVerifiedEvents(records);
           const deadLetters = toVerifiedEvents(await readTopicsToEnd(kafka, [topicFor(config.kafka.dlqTopicTemplate, type)]));
           if (process.stderr.isTTY) process.stderr.write('\n');
-          const report = verifyEvents({ events, deadLetters, committedIds });
+          const report = verifyEvents({ events, deadLetters, committed });
           process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
           return report.lost.length > 0 || report.outOfOrder > 0 ? 1 : 0;
         },

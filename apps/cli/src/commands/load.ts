@@ -20,7 +20,7 @@ export function registerLoadCommand(program: Command, env: Env): void {
     .option('--aggregates <k>', 'users to spread them over', wholeNumber(1), 100)
     .option('--rate <r>', 'events per second (0: as fast as possible)', wholeNumber(0), 0)
     .option('--url <url>', "write through a writer's HTTP API instead of the database file")
-    .option('--ids-file <file>', 'append each committed outbox id to this file, one per line')
+    .option('--ids-file <file>', 'write each committed event id to this file, one per line in commit order')
     .action((flags: LoadFlags) =>
       runTask({
         name: 'load',

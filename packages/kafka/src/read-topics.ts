@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { OutboxError } from '@outbox/errors';
 import type { Kafka } from 'kafkajs';
 
 export interface TopicRecord {
@@ -15,7 +16,8 @@ export interface TopicRecord {
 /**
  * Reads topics from the beginning to their end offsets as they are when called, and returns
  * every record. It ends when it has reached those offsets — not after a quiet period — so a
- * verification never mistakes a slow consumer for a lost event. Missing topics read as empty.
+ * verification never mistakes a slow consumer for a lost event. Missing topics read as empty,
+ * unless `requireTopics` is set: then they are a `TOPIC_MISSING` error naming them.
  * A record without a value (a tombstone, or a dead letter too large to keep its value) reads as ''.
  */
 export async function readTopicsToEnd(
@@ -26,6 +28,12 @@ export async function readTopicsToEnd(
     onProgress?: (records: number) => void;
     /** Names the throwaway consumer group, so the broker shows who reads. @defaultValue 'outbox-verify' */
     groupPrefix?: string;
+    /**
+     * Whether a topic that does not exist is an error rather than empty: an audit of a mistyped
+     * topic must not pass as "nothing lost". A dead-letter topic is rightly missing until the
+     * first dead letter. @defaultValue false
+     */
+    requireTopics?: boolean;
   } = {},
 ): Promise<TopicRecord[]> {
   const admin = kafka.admin();
@@ -34,6 +42,11 @@ export async function readTopicsToEnd(
     const remaining = new Map<string, bigint>();
     const existing = new Set(await admin.listTopics());
     const present = topics.filter((t) => existing.has(t));
+    const missing = topics.filter((t) => !existing.has(t));
+    if (options.requireTopics && missing.length > 0) {
+      const which = missing.length === 1 ? `topic ${missing[0]} does not exist` : `topics ${missing.join(', ')} do not exist`;
+      throw new OutboxError(`Kafka ${which}`, { code: 'TOPIC_MISSING' });
+    }
     for (const topic of present) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
         if (o.high !== o.low) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));

@@ -8,9 +8,12 @@ const openPaths = new Set(['/healthz', '/readyz', '/metrics']);
 /** The cookie the status page sets so that Bull Board's own requests carry the token too. */
 export const tokenCookie = 'outbox_token';
 
+// The scheme is case-insensitive (RFC 9110, section 11.1): `bearer` and `BEARER` are `Bearer`.
+const bearerScheme = /^bearer[ \t]+(.+)$/i;
+
 function presented(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  const bearer = bearerScheme.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) return bearer.trim();
   const cookies = request.headers.cookie?.split(';').map((c) => c.trim().split('=')) ?? [];
   const value = cookies.find(([name]) => name === tokenCookie)?.[1];
   return value === undefined ? undefined : decodeURIComponent(value);

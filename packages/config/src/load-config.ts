@@ -53,7 +53,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describe(issue, raw, sources)));
+  // A value can fail several checks that say the same thing (a URL's pattern and its parse): once is enough.
+  if (!parsed.success) problems.push(...new Set(parsed.error.issues.map((issue) => describe(issue, raw, sources))));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -19,6 +19,8 @@ function setup() {
   return { app, db, counts };
 }
 
+const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 describe('writer HTTP API', () => {
   it('creates, renames and deletes users, each with its outbox event', async () => {
     const { app, db } = setup();
@@ -26,7 +28,7 @@ describe('writer HTTP API', () => {
       method: 'POST',
       url: '/users',
       payload: { name: 'Alice' },
-      headers: { traceparent: '00-abc-def-01' },
+      headers: { traceparent },
     });
     expect(created.statusCode).toBe(201);
     const user = created.json<{ id: number; name: string; outboxId: number }>();
@@ -42,7 +44,7 @@ describe('writer HTTP API', () => {
         aggregateId: String(user.id),
         eventType: 'UserCreated',
         payload: expect.stringContaining('"name":"Alice"'),
-        traceparent: '00-abc-def-01',
+        traceparent,
       },
       {
         aggregateId: String(user.id),
@@ -77,11 +79,63 @@ describe('writer HTTP API', () => {
     });
     expect(malformed.statusCode).toBe(400);
     const badId = await app.inject({ method: 'PATCH', url: '/users/abc', payload: { name: 'x' } });
-    expect(badId.json()).toMatchObject({ fields: [{ field: 'id', message: 'must be a number' }] });
+    expect(badId.json()).toMatchObject({ fields: [{ field: 'id', message: 'must be a number in decimal digits' }] });
     const missing = await app.inject({ method: 'PATCH', url: '/users/42', payload: { name: 'x' } });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: 'NOT_FOUND', message: 'no user with id 42' });
     expect((await app.inject({ method: 'DELETE', url: '/users/42' })).statusCode).toBe(404);
     expect(counts()).toEqual({ users: 0, outbox: 0 });
+  });
+
+  it.each([
+    [
+      'bytes that are not UTF-8',
+      Buffer.from([...Buffer.from('{"name":"'), 0xff, 0xfe, ...Buffer.from('"}')]),
+      'must be valid UTF-8 text',
+    ],
+    ['a NUL', Buffer.from(JSON.stringify({ name: 'a\u0000b' })), 'must not contain control characters such as NUL'],
+    ['a lone surrogate', Buffer.from('{"name":"a\\ud800b"}'), 'must be valid UTF-8 text'],
+  ])('rejects a name with %s with 400 and the field error, writing nothing', async (_what, payload, message) => {
+    const { app, counts } = setup();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/users',
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'BAD_REQUEST', fields: [{ field: 'name', message }] });
+    expect(counts()).toEqual({ users: 0, outbox: 0 });
+  });
+
+  it.each(['1e0', '0x1', '+1', '1.0', ' 1', '9007199254740993'])('takes no id but decimal digits: %s is a 400', async (id) => {
+    const { app, counts } = setup();
+    expect((await app.inject({ method: 'POST', url: '/users', payload: { name: 'Alice' } })).statusCode).toBe(201);
+    for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
+      const response = await app.inject({ method, url: `/users/${encodeURIComponent(id)}`, payload: { name: 'Mallory' } });
+      expect(response.statusCode, `${method} /users/${id}`).toBe(400);
+      expect(response.json()).toMatchObject({ fields: [{ field: 'id' }] });
+    }
+    expect((await app.inject({ method: 'GET', url: '/users/1' })).json()).toMatchObject({ name: 'Alice' });
+    expect(counts()).toEqual({ users: 1, outbox: 1 });
+  });
+
+  it.each([
+    ['6,000 characters', `00-${'a'.repeat(5997)}`],
+    ['not W3C-shaped', '00-abc-def-01'],
+    ['an all-zero trace id', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`],
+    ['an all-zero parent id', `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`],
+    ['version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+    ['upper case', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+  ])('drops a traceparent that is %s, and writes the event without it', async (_what, header) => {
+    const { app, db } = setup();
+    const created = await app.inject({
+      method: 'POST',
+      url: '/users',
+      payload: { name: 'Alice' },
+      headers: { traceparent: header },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(db.prepare('SELECT traceparent FROM users_outbox').all()).toEqual([{ traceparent: null }]);
   });
 });

@@ -1,11 +1,31 @@
 import type { Logger } from '@outbox/logger';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { validTraceparent } from './traceparent.ts';
 import type { UserService } from './user-service.ts';
 
-const userBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters') }).strict();
+// Bytes that are not UTF-8 reach here as U+FFFD (the JSON parser decodes leniently), and a lone
+// surrogate from a \u escape would be stored as one: either way the stored name is not what was sent.
+const userBody = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'at most 200 characters')
+      .refine((name) => name.isWellFormed() && !name.includes('\ufffd'), 'must be valid UTF-8 text')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters such as NUL'),
+  })
+  .strict();
+// Digits only: Number() would also take 1e0, 0x1 or " 1" for user 1.
 const idParams = z.object({
-  id: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0'),
+  id: z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a number in decimal digits')
+    .transform(Number)
+    .refine(Number.isSafeInteger, 'too large')
+    .refine((id) => id > 0, 'must be > 0'),
 });
 
 function badRequest(reply: FastifyReply, error: z.ZodError) {
@@ -24,13 +44,13 @@ const notFound = (reply: FastifyReply, id: number) =>
 
 /**
  * The writer's HTTP API: each request changes a user and appends its event in one transaction.
- * The `traceparent` request header, when present, travels with the event to Kafka.
+ * The `traceparent` request header, when it is a valid W3C one, travels with the event to Kafka.
  */
 export function buildWriterServer(users: UserService, logger: Logger): FastifyInstance {
   // Fastify's own request logging is off: requests are many, and failures are logged below.
   const log = logger.child({ component: 'http' });
   const app = Fastify({ logger: false });
-  const trace = (header: string | string[] | undefined) => (typeof header === 'string' ? header : undefined);
+  const trace = validTraceparent;
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;

@@ -28,7 +28,8 @@ export async function createWriterService({
     // Fastify answers with one of the addresses it listens on (127.0.0.1 for 0.0.0.0): fine to
     // connect to, but the log must say what is really exposed.
     const url = await server.listen({ host: config.writer.host, port: config.writer.port });
-    const bound = server.addresses()[0] ?? { address: config.writer.host, port: config.writer.port };
+    const first = server.addresses()[0];
+    const bound = typeof first === 'object' ? first : { address: config.writer.host, port: config.writer.port };
     const listening = `http://${isIP(bound.address) === 6 ? `[${bound.address}]` : bound.address}:${bound.port}`;
     logger.info({ url: listening, address: bound.address, port: bound.port }, `writer listening on ${listening}`);
     if (!isLoopback(bound.address)) {

@@ -15,7 +15,9 @@ export function toKafkaMessage(event: OutboxEvent, aggregateType: string): Messa
     occurredAt: event.occurredAt,
   };
   if (event.traceparent) headers.traceparent = event.traceparent;
-  return { key: event.aggregateId, value: event.payload, headers };
+  // A payload that is not UTF-8 (only ever dead-lettered) keeps its bytes as they were stored.
+  const value = event.payloadBase64 === undefined ? event.payload : Buffer.from(event.payloadBase64, 'base64');
+  return { key: event.aggregateId, value, headers };
 }
 
 /** An upper bound of a record's size in a batch, for splitting sends below the broker's limit. */

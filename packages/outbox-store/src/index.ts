@@ -3,7 +3,15 @@ export { acquireCaptureLock, type CaptureLock } from './capture-lock.ts';
 export { createDeadLetterStore, type DeadLetterReplay, type DeadLetterStore } from './dead-letter-store.ts';
 export { quoteIdentifier } from './identifiers.ts';
 export { type Migration, runMigrations } from './migrations.ts';
+export { normalizeOutboxRow, type RawOutboxRow, type SqliteValue } from './normalize-row.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export type { OutboxKey, OutboxRow } from './outbox-row.ts';
 export { migrateOutbox } from './outbox-schema.ts';
-export { type ConnectorState, createOutboxStore, type OutboxStats, type OutboxStore, readOutboxDepth } from './outbox-store.ts';
+export {
+  type AckedEvent,
+  type ConnectorState,
+  createOutboxStore,
+  type OutboxStats,
+  type OutboxStore,
+  readOutboxDepth,
+} from './outbox-store.ts';

@@ -1,4 +1,4 @@
-/** One committed event as stored in an outbox table. */
+/** One committed event as stored in an outbox table, as the pipeline carries it (see normalizeOutboxRow). */
 export interface OutboxRow {
   /** Monotonic: AUTOINCREMENT, assigned at commit under SQLite's single writer, so id order is commit order. */
   id: number;
@@ -12,7 +12,14 @@ export interface OutboxRow {
   occurredAt: string;
   /** W3C trace context of the request that wrote it, when there was one. */
   traceparent: string | null;
+  /**
+   * Set when the row cannot be carried as it is (a NULL in a required column, bytes that are not
+   * UTF-8): what is wrong with it. Such a row is dead-lettered, never sent to its topic.
+   */
+  invalid?: string;
+  /** The payload's bytes, base64, when they are not UTF-8 text (only on an `invalid` row). */
+  payloadBase64?: string;
 }
 
-/** What a scan of the outbox needs to place a row in its partition, without its payload. */
-export type OutboxKey = Pick<OutboxRow, 'id' | 'aggregateId'>;
+/** What a scan of the outbox needs to place a row in its partition and know it again, without its payload. */
+export type OutboxKey = Pick<OutboxRow, 'id' | 'eventId' | 'aggregateId'>;

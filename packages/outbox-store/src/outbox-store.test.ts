@@ -23,8 +23,59 @@ describe('outbox store', () => {
     expect(store.readAfter(0, 2).map((r) => r.payload)).toEqual(['{"i":0}', '{"i":1}']);
     expect(store.deleteIds([2, 4, 99])).toBe(2);
     expect(store.readAfter(0, 10).map((r) => r.id)).toEqual([1, 3, 5]);
-    expect(store.readKeysAfter(1, 4, 10)).toEqual([{ id: 3, aggregateId: '2' }]);
+    expect(store.readKeysAfter(1, 4, 10)).toEqual([{ id: 3, eventId: store.readIds([3])[0]?.eventId, aggregateId: '2' }]);
     expect(store.stats()).toMatchObject({ depth: 3, oldestId: 1 });
+  });
+
+  it('deletes an acknowledged row only while it still holds the event acknowledged', () => {
+    const { db, store } = freshDb();
+    for (let i = 0; i < 3; i++) appendOutboxEvent(db, 'users_outbox', { aggregateId: i, eventType: 'E', payload: {} });
+    const [first, second, third] = store.readAfter(0, 10);
+    // Row 2 is re-used by another event (as after a restore from an older copy): its old ack must not delete it.
+    store.deleteIds([2]);
+    db.prepare(
+      "INSERT INTO users_outbox (id, eventId, aggregateId, eventType, payload, occurredAt) VALUES (2, 'other', '1', 'E', '{}', 'now')",
+    ).run();
+    const deleted = store.deleteAcknowledged(
+      [
+        { id: 1, eventId: first?.eventId },
+        { id: 2, eventId: second?.eventId },
+        { id: 3 }, // from a publisher that sent no event ids: the id decides
+        { id: 99, eventId: 'gone' },
+      ],
+      [],
+    );
+    expect(deleted).toEqual([1, 3]);
+    expect(third).toBeDefined();
+    expect(store.readAfter(0, 10).map((r) => [r.id, r.eventId])).toEqual([[2, 'other']]);
+  });
+
+  it('carries whatever type another app stored: text as it is, invalid rows marked with what is wrong', () => {
+    const { db, store } = freshDb();
+    const insert = (values: string) =>
+      db.exec(`INSERT INTO users_outbox (eventId, aggregateId, eventType, payload, occurredAt, traceparent) VALUES (${values})`);
+    insert("'e1', 'a', 'T', X'7B7D', 'now', NULL"); // a BLOB holding UTF-8 JSON: delivered as text
+    insert("'e2', 'a', 'T', X'FF00', 'now', X'FF'"); // a BLOB that is not UTF-8; an unreadable traceparent is dropped
+    insert("'e3', 'a', 'T', CAST(X'7BFF7D' AS TEXT), 'now', NULL"); // TEXT whose bytes are not UTF-8
+    insert(`'e4', 'a', 'T', '{"ok":"\uFFFD"}', 'now', NULL`); // a real U+FFFD is fine
+    insert("X'6535', 7, 'T', 1.5, 'now', NULL"); // a BLOB event id, a number where text belongs
+    const rows = store.readAfter(0, 10);
+    expect(rows.map((r) => [r.eventId, r.aggregateId, r.payload, r.traceparent, r.invalid])).toEqual([
+      ['e1', 'a', '{}', null, undefined],
+      ['e2', 'a', '0xff00', null, 'payload is a BLOB of 2 bytes that is not UTF-8'],
+      ['e3', 'a', '0x7bff7d', null, 'payload is a TEXT of 3 bytes that is not UTF-8'],
+      ['e4', 'a', '{"ok":"\uFFFD"}', null, undefined],
+      ['e5', '7', '1.5', null, undefined],
+    ]);
+    expect(Buffer.from(rows[1]?.payloadBase64 ?? '', 'base64')).toEqual(Buffer.from([0xff, 0x00]));
+    expect(store.readKeysAfter(0, 10, 10).map((k) => k.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+    // The acknowledgement of a row read that way finds it again.
+    expect(
+      store.deleteAcknowledged(
+        rows.map((r) => ({ id: r.id, eventId: r.eventId })),
+        [],
+      ),
+    ).toHaveLength(5);
   });
 
   it('never reuses an id after the outbox was emptied (AUTOINCREMENT)', () => {

@@ -1,6 +1,15 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { quoteIdentifier } from './identifiers.ts';
+import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow, type ReadBytes } from './normalize-row.ts';
 import { type Database, openDatabase } from './open-database.ts';
 import type { OutboxKey, OutboxRow } from './outbox-row.ts';
+
+/** An acknowledgement of one event: the row it names, and the event the publisher sent from it. */
+export interface AckedEvent {
+  id: number;
+  /** Absent in acknowledgements from publishers that did not send it: the id alone then decides. */
+  eventId?: string;
+}
 
 export interface OutboxStats {
   /** Rows not yet acknowledged. */
@@ -19,8 +28,17 @@ export interface OutboxStore {
    * run between capture rounds and must not read payloads.
    */
   readKeysAfter(afterId: number, upTo: number, limit: number): OutboxKey[];
+  /** These rows, those still there, in id order. */
+  readIds(ids: readonly number[]): OutboxRow[];
   /** Deletes exactly these ids (never a range: other partitions' rows may sit in between). */
   deleteIds(ids: readonly number[]): number;
+  /**
+   * Deletes the rows of acknowledged events, in one transaction, and returns their ids. A row whose
+   * id was acknowledged but that now holds another event (an id re-used by an explicit insert or a
+   * database restored from an older copy) is kept: that event was never sent. `keepIds` are copied
+   * into the dead-letter table first.
+   */
+  deleteAcknowledged(acked: readonly AckedEvent[], keepIds: readonly number[]): number[];
   /** Copies these rows into the dead-letter table before they are deleted. */
   keepDeadLetters(ids: readonly number[]): number;
   stats(): OutboxStats;
@@ -40,13 +58,26 @@ export type ConnectorState = 'RUNNING' | 'PAUSED';
 
 export function createOutboxStore(db: Database, table: string): OutboxStore {
   const t = quoteIdentifier(table);
-  const readAfter = db.prepare<[number, number], OutboxRow>(
-    `SELECT id, eventId, aggregateId, eventType, payload, occurredAt, traceparent
-     FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`,
+  const columns = 'id, eventId, aggregateId, eventType, payload, occurredAt, traceparent';
+  const readAfter = db.prepare<[number, number], RawOutboxRow>(`SELECT ${columns} FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`);
+  const readKeysAfter = db.prepare<[number, number, number], RawOutboxRow>(
+    `SELECT id, eventId, aggregateId FROM ${t} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
   );
-  const readKeysAfter = db.prepare<[number, number, number], OutboxKey>(
-    `SELECT id, aggregateId FROM ${t} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+  const readIds = db.prepare<[string], RawOutboxRow>(
+    `SELECT ${columns} FROM ${t} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   );
+  const readKeys = db.prepare<[string], RawOutboxRow>(
+    `SELECT id, eventId, aggregateId FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
+  );
+  const bytesOf = new Map<string, BetterSqlite3.Statement<[number], { bytes: Buffer | null }>>();
+  const readBytes: ReadBytes = (column, id) => {
+    let statement = bytesOf.get(column);
+    if (!statement) {
+      statement = db.prepare(`SELECT CAST(${quoteIdentifier(column)} AS BLOB) AS bytes FROM ${t} WHERE id = ?`);
+      bytesOf.set(column, statement);
+    }
+    return statement.get(id)?.bytes ?? null;
+  };
   // One statement with a JSON array: no limit on bound parameters and one plan for any batch size.
   const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`);
   const stats = db.prepare<[], OutboxStats>(
@@ -66,12 +97,34 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     "INSERT INTO outbox_meta (key, value) VALUES ('connectorState', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );
 
+  const deleteIdList = (ids: readonly number[]) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes);
+  const keepDeadLetters = (ids: readonly number[]) =>
+    ids.length === 0 ? 0 : keep.run(new Date().toISOString(), JSON.stringify(ids)).changes;
+  const deleteAcknowledged = db.transaction((acked: readonly AckedEvent[], keepIds: readonly number[]) => {
+    const current = new Map<number, string>();
+    for (const raw of readKeys.all(JSON.stringify(acked.map((a) => a.id)))) {
+      current.set(raw.id, normalizeOutboxKey(raw, readBytes).eventId);
+    }
+    const ids = acked
+      .filter((a) => current.has(a.id) && (a.eventId === undefined || current.get(a.id) === a.eventId))
+      .map((a) => a.id);
+    const deleting = new Set(ids);
+    keepDeadLetters(keepIds.filter((id) => deleting.has(id)));
+    deleteIdList(ids);
+    return ids;
+  });
+
   return {
     table,
-    readAfter: (afterId, limit) => readAfter.all(afterId, limit),
-    readKeysAfter: (afterId, upTo, limit) => readKeysAfter.all(afterId, upTo, limit),
-    deleteIds: (ids) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes),
-    keepDeadLetters: (ids) => (ids.length === 0 ? 0 : keep.run(new Date().toISOString(), JSON.stringify(ids)).changes),
+    readAfter: (afterId, limit) => readAfter.all(afterId, limit).map((raw) => normalizeOutboxRow(raw, readBytes)),
+    readKeysAfter: (afterId, upTo, limit) =>
+      readKeysAfter.all(afterId, upTo, limit).map((raw) => normalizeOutboxKey(raw, readBytes)),
+    readIds: (ids) => (ids.length === 0 ? [] : readIds.all(JSON.stringify(ids)).map((raw) => normalizeOutboxRow(raw, readBytes))),
+    deleteIds: deleteIdList,
+    // IMMEDIATE: a read that later wants to write fails at once with SQLITE_BUSY when a writer
+    // committed in between; taking the write lock first makes it wait in busy_timeout instead.
+    deleteAcknowledged: (acked, keepIds) => (acked.length === 0 ? [] : deleteAcknowledged.immediate(acked, keepIds)),
+    keepDeadLetters,
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
     lastAssignedId: () => lastAssigned.get(table)?.seq ?? 0,
     instanceId: () => {

@@ -5,6 +5,11 @@ export interface AckEntry {
   streamId: string;
   partition: number;
   outboxIds: number[];
+  /**
+   * The event each of `outboxIds` held when it was sent, in the same order, so that a row whose id
+   * now holds another event is not deleted. Empty in entries from publishers that did not send it.
+   */
+  eventIds: string[];
   /** Rows to copy into the dead-letter table before they are deleted. */
   keepIds: number[];
 }
@@ -31,10 +36,18 @@ export class AckStream {
    */
   async append(
     partition: number,
-    outboxIds: readonly number[],
+    events: readonly { id: number; eventId: string }[],
     options: { keepIds?: readonly number[]; also?: (multi: ChainableCommander) => void } = {},
   ): Promise<void> {
-    const fields = ['p', String(partition), 'ids', outboxIds.join(',')];
+    // Event ids are whatever another app wrote, commas included: JSON keeps them apart.
+    const fields = [
+      'p',
+      String(partition),
+      'ids',
+      events.map((event) => event.id).join(','),
+      'events',
+      JSON.stringify(events.map((event) => event.eventId)),
+    ];
     if (options.keepIds?.length) fields.push('keep', options.keepIds.join(','));
     const multi = this.#redis.multi().xadd(this.#key, '*', ...fields);
     options.also?.(multi);
@@ -93,7 +106,14 @@ function parseEntries(reply: unknown): AckEntry[] {
         const text = values.get(name) ?? '';
         return text === '' ? [] : text.split(',').map(Number);
       };
-      entries.push({ streamId, partition: Number(values.get('p')), outboxIds: list('ids'), keepIds: list('keep') });
+      const eventIds = values.get('events');
+      entries.push({
+        streamId,
+        partition: Number(values.get('p')),
+        outboxIds: list('ids'),
+        eventIds: eventIds ? (JSON.parse(eventIds) as string[]) : [],
+        keepIds: list('keep'),
+      });
     }
   }
   return entries;

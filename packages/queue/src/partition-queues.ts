@@ -48,3 +48,18 @@ export async function applyQueueSettings(queues: PartitionQueues, options: { pau
     }),
   );
 }
+
+/**
+ * The events the partition's jobs of this epoch still carry (outbox id → event id): what is really
+ * in flight. Jobs of another epoch are dropped by the publishers, so their rows are not. Read once,
+ * when the capture worker starts; a job of the current epoch is never waiting anywhere else.
+ */
+export async function queuedEvents(queue: PartitionQueues[number], epoch: string): Promise<Map<number, string>> {
+  const jobs = await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children']);
+  const events = new Map<number, string>();
+  for (const job of jobs) {
+    if (job?.data?.epoch !== epoch) continue;
+    for (const event of job.data.events) events.set(event.id, event.eventId);
+  }
+  return events;
+}

@@ -11,17 +11,20 @@ import { CaptureWorker } from './capture-worker.ts';
 async function startWorker(queue: { paused: boolean; active: number; drainFails: boolean }) {
   const saves: number[][] = [];
   const drained: number[] = [];
-  const rows = [6, 8].map((id) => ({ id, aggregateId: 'a' }));
+  const rows = [6, 8].map((id) => ({ id, eventId: `e${id}`, aggregateId: 'a' }));
   const worker = new CaptureWorker({
     store: {
       readKeysAfter: (after: number, upTo: number) => rows.filter((r) => r.id > after && r.id <= upTo),
       readAfter: () => [],
+      readIds: () => [],
+      lastAssignedId: () => 10,
       stats: () => ({ depth: 2, oldestId: 6, oldestOccurredAt: null }),
     } as unknown as OutboxStore,
     dbPath: join(mkdtempSync(join(tmpdir(), 'capture-rewind-')), 'db.sqlite'),
     queues: [
       {
         isPaused: async () => queue.paused,
+        getJobs: async () => [{ data: { epoch: 'epoch-1', events: rows } }],
         getActiveCount: async () => queue.active,
         drain: async () => {
           if (queue.drainFails) throw new Error('Redis connection lost');
@@ -39,6 +42,7 @@ async function startWorker(queue: { paused: boolean; active: number; drainFails:
     ackStream: {
       ensureGroup: async () => undefined,
       read: () => new Promise((resolve) => setTimeout(() => resolve([]), 20)),
+      done: async () => undefined,
     } as unknown as AckStream,
     partitionOf: () => 0,
     aggregateType: 'users',

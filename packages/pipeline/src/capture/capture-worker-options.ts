@@ -22,6 +22,12 @@ export interface CaptureWorkerOptions {
   ackBatchSize: number;
   /** The longest the worker sleeps without a change notification. */
   pollIntervalMs: number;
+  /**
+   * How often the outbox is searched for rows the cursors passed without enqueueing them (ids
+   * inserted explicitly below a cursor); a restored database is noticed at once, without it.
+   * @defaultValue 10000
+   */
+  sweepIntervalMs?: number;
   /** Publishes what `outbox status` shows; called at most once a second while anything changes. */
   reportStatus?: (status: CaptureStatus) => Promise<void>;
   /**

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import { type AckEntry, redisWentBack } from '@outbox/queue';
+import { type AckEntry, queuedEvents, redisWentBack } from '@outbox/queue';
 import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
+import {
+  cursorsForSequence,
+  findStranded,
+  type InFlight,
+  planStrandedJobs,
+  restoredMessage,
+  strandedMessage,
+} from './find-stranded.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
@@ -23,7 +31,7 @@ export class CaptureWorker {
   readonly #o: CaptureWorkerOptions;
   readonly #log: Logger;
   readonly #wake = new WakeSignal();
-  readonly #inFlight: Set<number>[];
+  readonly #inFlight: InFlight;
   #cursors: number[];
   #closing = false;
   #loops: Promise<void>[] = [];
@@ -37,6 +45,8 @@ export class CaptureWorker {
   /** A save found Redis older than this worker's last save: recovered at the next iteration. */
   #rolledBack = false;
   #unappliedAcks = false;
+  /** When rows passed by the cursors were last looked for (see findStranded). */
+  #lastSweep = 0;
   /** Capture iterations and operator changes to the cursors run one at a time. */
   readonly #exclusive: Serial = serial();
   readonly #observer: Required<PipelineObserver>;
@@ -45,7 +55,7 @@ export class CaptureWorker {
     this.#o = options;
     this.#log = options.logger.child({ component: 'capture' });
     const partitions = options.queues.length;
-    this.#inFlight = Array.from({ length: partitions }, () => new Set<number>());
+    this.#inFlight = Array.from({ length: partitions }, () => new Map<number, string>());
     this.#cursors = new Array<number>(partitions).fill(0);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
   }
@@ -112,10 +122,20 @@ export class CaptureWorker {
       this.#cursors = new Array<number>(partitions).fill(0);
       await this.#saveCursors(this.#cursors);
     }
-    // Rows at or below their partition's cursor are in flight: count them against the budget.
+    // Rows at or below their partition's cursor are in flight if a job of this epoch carries them
+    // (without an epoch, Redis lost its data and start() enqueues everything again). The jobs are
+    // read before the acknowledgements are: a job gone by then has its acknowledgement in the
+    // stream already (publishers acknowledge before they complete), so its rows are deleted below.
+    // Any other row the cursors passed — a database restored from an older copy, an explicit id —
+    // is enqueued by the first sweep (see find-stranded.ts).
+    const { epoch } = await this.#o.cursorStore.marks();
+    if (!epoch) return;
+    const queued = await Promise.all(this.#o.queues.map((queue) => queuedEvents(queue, epoch)));
+    await this.#applyAllAcks();
     scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
       const p = this.#o.partitionOf(row.aggregateId);
-      if (row.id <= (this.#cursors[p] ?? 0)) this.#inFlight[p]?.add(row.id);
+      if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId)
+        this.#inFlight[p]?.set(row.id, row.eventId);
       return true;
     });
   }
@@ -251,6 +271,7 @@ export class CaptureWorker {
     const { epoch, generation, jobCounters } = await this.#o.cursorStore.marks();
     if (epoch !== this.#epoch) await this.#recoverFromRedisLoss('lost');
     else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
+    await this.#recoverPassedRows();
     const max = this.#o.maxInFlightPerPartition;
     const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
     if (open.length === 0) return false;
@@ -275,19 +296,42 @@ export class CaptureWorker {
     return true;
   }
 
+  /**
+   * Every row in the outbox and not in flight is enqueued, whatever its id (see find-stranded.ts):
+   * a restored database at once, rows passed any other way every `sweepIntervalMs`.
+   */
+  async #recoverPassedRows(): Promise<void> {
+    const lowered = cursorsForSequence(this.#o.store.lastAssignedId(), this.#cursors);
+    if (lowered) {
+      this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#o.store.lastAssignedId(), this.#cursors));
+      for (const set of this.#inFlight) set.clear();
+      await this.#saveCursors(lowered);
+      this.#cursors = lowered;
+    }
+    const now = Date.now();
+    if (!lowered && now - this.#lastSweep < (this.#o.sweepIntervalMs ?? 10_000)) return;
+    this.#lastSweep = now;
+    const stranded = findStranded(this.#o.store, this.#o.partitionOf, this.#cursors, this.#inFlight);
+    if (stranded.length === 0) return;
+    if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
+    const jobs = planStrandedJobs(this.#o.store.readIds(stranded.map((row) => row.id)), this.#o);
+    const byPartition = Map.groupBy(jobs, (job) => job.partition);
+    await Promise.all([...byPartition].map(([partition, partitionJobs]) => this.#enqueue(partition, partitionJobs)));
+  }
+
   async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {
     const queue = this.#o.queues[partition];
     if (!queue) throw new Error(`no queue for partition ${partition}`);
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const inFlight = this.#inFlight[partition];
-    const ids = jobs.flatMap((job) => job.events.map((event) => event.id));
-    for (const id of ids) inFlight?.add(id);
+    const events = jobs.flatMap((job) => job.events);
+    for (const event of events) inFlight?.set(event.id, event.eventId);
     await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#o.aggregateType)).catch((error: unknown) => {
-      for (const id of ids) inFlight?.delete(id);
+      for (const event of events) inFlight?.delete(event.id);
       throw error;
     });
-    this.#enqueued += ids.length;
-    this.#observer.enqueued(partition, ids.length);
+    this.#enqueued += events.length;
+    this.#observer.enqueued(partition, events.length);
   }
 
   /**
@@ -309,6 +353,16 @@ export class CaptureWorker {
     return entries.length > 0;
   }
 
+  /** Every entry in the stream, pending and new, applied in order. */
+  async #applyAllAcks(): Promise<void> {
+    await this.#applyPendingAcks();
+    for (;;) {
+      const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 1 });
+      if (entries.length === 0) return;
+      await this.#applyAcks(entries);
+    }
+  }
+
   /** Entries delivered to this consumer but never acknowledged in the stream, applied in order. */
   async #applyPendingAcks(): Promise<void> {
     for (;;) {
@@ -318,15 +372,27 @@ export class CaptureWorker {
     }
   }
 
-  /** Deletes acknowledged rows in one statement, then removes the entries from the stream. */
+  /**
+   * Deletes acknowledged rows in one transaction, then removes the entries from the stream. An
+   * acknowledgement counts only for the event it names: a row or in-flight id that now holds
+   * another event stays.
+   */
   async #applyAcks(entries: AckEntry[]): Promise<void> {
-    const ids = entries.flatMap((entry) => entry.outboxIds);
-    this.#o.store.keepDeadLetters(entries.flatMap((entry) => entry.keepIds));
-    this.#o.store.deleteIds(ids);
+    const acked = entries.flatMap((entry) => entry.outboxIds.map((id, i) => ({ id, eventId: entry.eventIds[i] })));
+    this.#o.store.deleteAcknowledged(
+      acked,
+      entries.flatMap((entry) => entry.keepIds),
+    );
     await this.#o.ackStream.done(entries.map((entry) => entry.streamId));
-    for (const entry of entries) for (const id of entry.outboxIds) this.#inFlight[entry.partition]?.delete(id);
-    this.#acknowledged += ids.length;
-    this.#observer.acknowledged(ids.length);
+    for (const entry of entries) {
+      const inFlight = this.#inFlight[entry.partition];
+      entry.outboxIds.forEach((id, i) => {
+        const eventId = entry.eventIds[i];
+        if (eventId === undefined || inFlight?.get(id) === eventId) inFlight?.delete(id);
+      });
+    }
+    this.#acknowledged += acked.length;
+    this.#observer.acknowledged(acked.length);
     this.#wake.wake();
   }
 }

@@ -21,7 +21,7 @@ describe('planRewind', () => {
 
 describe('oldestPerPartition', () => {
   it("finds each partition's oldest enqueued row, reading keys no further than needed", () => {
-    const rows = [5, 6, 9, 12, 13].map((id) => ({ id, aggregateId: String(id % 3) }));
+    const rows = [5, 6, 9, 12, 13].map((id) => ({ id, eventId: `e${id}`, aggregateId: String(id % 3) }));
     const reads: number[][] = [];
     const store = {
       readKeysAfter: (after: number, upTo: number, limit: number) => {

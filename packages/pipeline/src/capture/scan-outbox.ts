@@ -2,7 +2,7 @@ import type { OutboxKey, OutboxStore } from '@outbox/outbox-store';
 
 const pageSize = 10_000;
 
-type KeyReader = Pick<OutboxStore, 'readKeysAfter'>;
+export type KeyReader = Pick<OutboxStore, 'readKeysAfter'>;
 
 /**
  * Visits the outbox's rows up to `upTo` in id order, a page at a time, until `visit` returns

@@ -4,14 +4,12 @@ import type { PlannedJob } from './plan-jobs.ts';
 /** The BullMQ jobs (`addBulk`) of one partition's planned jobs, in order. */
 export function toBulkJobs(partition: number, jobs: readonly PlannedJob[], epoch: string, aggregateType: string) {
   return jobs.map((job) => {
-    const first = job.events[0]?.id ?? 0;
-    const last = job.events.at(-1)?.id ?? first;
     const data: PublishJobData = { epoch, partition, aggregateType, events: job.events };
     // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
     return {
       name: 'publish',
       data,
-      opts: { jobId: publishJobId(partition, first, last, epoch), attempts: 1, removeOnComplete: true },
+      opts: { jobId: publishJobId(partition, job.events, epoch), attempts: 1, removeOnComplete: true },
     };
   });
 }

@@ -85,6 +85,18 @@ function isJson(text: string): boolean {
   }
 }
 
+/** Why an event cannot go to its topic at all, found before anything is sent. */
+interface Rejection {
+  type: 'INVALID_ROW' | 'INVALID_PAYLOAD';
+  message: string;
+}
+
+function rejectionOf(event: OutboxEvent): Rejection | undefined {
+  if (event.invalid) return { type: 'INVALID_ROW', message: `the outbox row cannot be carried as it is: ${event.invalid}` };
+  if (!isJson(event.payload)) return { type: 'INVALID_PAYLOAD', message: 'the payload is not valid JSON' };
+  return undefined;
+}
+
 /**
  * Sends a job's events to Kafka: bounded retries with backoff inside the job (so it keeps its
  * place at the head of its partition), halting the partition when they run out, and dead letters
@@ -130,17 +142,23 @@ export class JobDelivery {
   /**
    * Puts every event of a job in its topic, in order, or — if it is poison — in the dead-letter
    * topic (or halts, with `onPoison: halt`). An event one of `heads` names is left to it, in its
-   * place. In halt mode a payload that is not JSON halts the partition before anything is sent,
-   * so a probe never re-sends a prefix it cannot get past.
+   * place. In halt mode a payload that is not JSON, or a row that cannot be carried (see
+   * normalizeOutboxRow), halts the partition before anything is sent, so a probe never re-sends a
+   * prefix it cannot get past.
    */
   async deliver(delivery: Delivery, events: OutboxEvent[], heads: readonly HeadResolver[] = []): Promise<void> {
     const byId = new Map(heads.map((head) => [head.outboxId, head]));
     // Each payload is parsed once, here; the sends below only look the answer up.
-    const invalid = new Set(events.filter((event) => !byId.has(event.id) && !isJson(event.payload)).map((event) => event.id));
-    const [firstInvalid] = invalid;
-    if (this.#o.onPoison === 'halt' && firstInvalid !== undefined) {
-      const reason = `INVALID_PAYLOAD: outbox id ${firstInvalid} is not valid JSON`;
-      this.#haltOn(delivery, { reason, outboxId: firstInvalid, poison: true });
+    const invalid = new Map<number, Rejection>();
+    for (const event of events) {
+      const rejection = byId.has(event.id) ? undefined : rejectionOf(event);
+      if (rejection) invalid.set(event.id, rejection);
+    }
+    const [first] = invalid;
+    if (this.#o.onPoison === 'halt' && first !== undefined) {
+      const [outboxId, rejection] = first;
+      const reason = `${rejection.type}: outbox id ${outboxId}: ${rejection.message}`;
+      this.#haltOn(delivery, { reason, outboxId, poison: true });
     }
     let run: OutboxEvent[] = [];
     for (const event of events) {
@@ -158,22 +176,17 @@ export class JobDelivery {
     await this.#deliverInOrder(delivery, run, invalid);
   }
 
-  async #deliverInOrder(delivery: Delivery, events: OutboxEvent[], invalid: ReadonlySet<number>): Promise<void> {
+  async #deliverInOrder(delivery: Delivery, events: OutboxEvent[], invalid: ReadonlyMap<number, Rejection>): Promise<void> {
     let healthy: OutboxEvent[] = [];
     for (const event of events) {
-      if (!invalid.has(event.id)) {
+      const rejection = invalid.get(event.id);
+      if (!rejection) {
         healthy.push(event);
         continue;
       }
       await this.#sendOrSplit(delivery, healthy);
       healthy = [];
-      const failure = {
-        type: 'INVALID_PAYLOAD',
-        message: 'the payload is not valid JSON',
-        attempts: 0,
-        firstFailure: new Date(),
-      };
-      await this.#deadLetter(delivery, event, failure);
+      await this.#deadLetter(delivery, event, { ...rejection, attempts: 0, firstFailure: new Date() });
     }
     await this.#sendOrSplit(delivery, healthy);
   }

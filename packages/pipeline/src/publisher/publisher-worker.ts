@@ -211,20 +211,16 @@ export class PublisherWorker {
   ): Promise<void> {
     if (events.length === 0) return;
     const stats = this.#o.names.publisher(this.#o.name);
-    await this.#o.ackStream.append(
-      partition,
-      events.map((event) => event.id),
-      {
-        keepIds,
-        also: (multi) =>
-          multi
-            .hincrby(stats, 'jobs', what === 'job' ? 1 : 0)
-            .hincrby(stats, 'events', events.length)
-            .hset(stats, 'lastSeen', Date.now())
-            .expire(stats, 86_400)
-            .sadd(this.#o.names.publishers, this.#o.name),
-      },
-    );
+    await this.#o.ackStream.append(partition, events, {
+      keepIds,
+      also: (multi) =>
+        multi
+          .hincrby(stats, 'jobs', what === 'job' ? 1 : 0)
+          .hincrby(stats, 'events', events.length)
+          .hset(stats, 'lastSeen', Date.now())
+          .expire(stats, 86_400)
+          .sadd(this.#o.names.publishers, this.#o.name),
+    });
     this.#published += events.length;
     this.#observer.published(partition, events, new Date());
   }

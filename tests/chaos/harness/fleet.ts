@@ -42,8 +42,13 @@ export class Fleet {
 
   /** SIGKILLs the capture worker and starts a new one, as a supervisor would. */
   async killCapture(): Promise<void> {
-    if (this.#capture) await this.kill(this.#capture);
+    await this.stopCapture();
     this.startCapture();
+  }
+
+  /** SIGKILLs the capture worker and starts none: for faults that change the database meanwhile. */
+  async stopCapture(): Promise<void> {
+    if (this.#capture) await this.kill(this.#capture);
   }
 
   /** SIGKILLs the publisher in this slot and starts a new one under the same name. */

@@ -1,5 +1,7 @@
 import type { ChaosScenario } from '../harness/chaos-scenario.ts';
 import { brokerPause, brokerStop } from './broker-faults.ts';
+import { databaseRestore } from './database-restore.ts';
+import { oddRows } from './odd-rows.ts';
 import { poisonMix } from './poison-mix.ts';
 import { captureKill, publisherKill, writerKill } from './process-kills.ts';
 import { redisFlushall, redisRestart, redisRollback } from './redis-faults.ts';
@@ -17,6 +19,8 @@ export function chaosMatrix(): ChaosScenario[] {
     redisRollback(),
     writerKill(),
     poisonMix(),
+    oddRows(),
+    databaseRestore(),
     webhookDown(),
   ];
 }
@@ -25,6 +29,8 @@ export {
   brokerPause,
   brokerStop,
   captureKill,
+  databaseRestore,
+  oddRows,
   poisonMix,
   publisherKill,
   redisFlushall,

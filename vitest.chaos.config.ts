@@ -1,10 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// CI asks for a machine-readable report beside the usual output (see .ci/run).
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 // `pnpm test:chaos`: the full fault matrix, apart from `pnpm test` (whose include never matches
 // *.chaos.test.ts). The same broker and Redis set-up as the integration project; the files run one
 // after another, since each spawns worker processes and some stop or freeze services of their own.
 export default defineConfig({
   test: {
+    reporters: jsonReport ? ['default', 'json'] : ['default'],
+    outputFile: jsonReport ? { json: jsonReport } : undefined,
     include: ['tests/chaos/**/*.chaos.test.ts'],
     globalSetup: ['./packages/testkit/src/global-setup.ts'],
     setupFiles: ['./packages/testkit/src/setup-file.ts'],

@@ -57,5 +57,18 @@ export const envKeys = {
 
 export type EnvKey = keyof typeof envKeys;
 
-/** Prefixes that belong to this project: an unknown variable with one is a typo, not noise. */
-export const ownPrefixes = ['OUTBOX_'] as const;
+/** The prefix only this project uses: any unknown variable with it is a mistake, not noise. */
+export const ownPrefix = 'OUTBOX_';
+
+/**
+ * The other prefixes of the table's keys. They are shared with other software (Kafka's own scripts
+ * read KAFKA_HEAP_OPTS and KAFKA_OPTS, docker setups set REDIS_HOST, many tools LOG_DIR), so an
+ * unknown variable with one of them is reported only when it is a near miss of one of ours.
+ */
+export const sharedPrefixes = [
+  ...new Set(
+    Object.keys(envKeys)
+      .filter((key) => !key.startsWith(ownPrefix))
+      .map((key) => key.slice(0, key.indexOf('_') + 1)),
+  ),
+];

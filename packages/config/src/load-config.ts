@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@outbox/errors';
 import type { z } from 'zod';
-import { type EnvKey, envKeys, ownPrefixes } from './env-keys.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { type EnvKey, envKeys, ownPrefix, sharedPrefixes } from './env-keys.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export interface LoadConfigOptions {
@@ -37,7 +38,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || value === '') continue;
     if (!(key in envKeys)) {
-      if (ownPrefixes.some((p) => key.startsWith(p))) problems.push(`${key}: unknown setting`);
+      const unknown = unknownKey(key);
+      if (unknown) problems.push(unknown);
       continue;
     }
     const path = envKeys[key as EnvKey];
@@ -57,6 +59,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!parsed.success) problems.push(...new Set(parsed.error.issues.map((issue) => describe(issue, raw, sources))));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/** The problem with a variable that is not in the table, if it looks like one of ours at all. */
+function unknownKey(key: string): string | undefined {
+  const ours = key.startsWith(ownPrefix);
+  if (!ours && !sharedPrefixes.some((p) => key.startsWith(p))) return undefined;
+  const suggestion = didYouMean(key, Object.keys(envKeys));
+  if (suggestion) return `${key}: unknown setting (did you mean ${suggestion}?)`;
+  // KAFKA_, REDIS_, LOG_, …: shared with other software, so only a near miss of ours is reported.
+  return ours ? `${key}: unknown setting` : undefined;
 }
 
 function readConfigFile(file: string, problems: string[]): Record<string, unknown> {

@@ -6,11 +6,29 @@ const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQ
 /** Queue and connector names end up in Redis keys and BullMQ job ids, where `:` is a separator. */
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and -');
 
-const wholeNumber = z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
-const positiveInt = wholeNumber.positive('expected a whole number > 0');
-const nonNegativeInt = wholeNumber.nonnegative('expected a whole number >= 0');
+/**
+ * Node clamps a timer above 2^31 - 1 ms to 1 ms, so a larger duration would turn a sleep into a
+ * busy loop (a poll interval of 99999999999 logged thousands of warnings a second).
+ */
+const maxTimerMs = 2 ** 31 - 1;
+
+const number = z.number({ error: 'expected a whole number' }).int('expected a whole number');
+
+/**
+ * Decimal digits only: `z.coerce.number` would also take `0x10`, `1e3`, `0b1` and `" "` (as 0),
+ * none of which anyone means as a count or a duration.
+ */
+const whole = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), schema);
+
+const positiveInt = whole(number.positive('expected a whole number > 0'));
+const duration = (schema: z.ZodNumber) =>
+  whole(schema.max(maxTimerMs, `expected at most ${maxTimerMs} (Node's longest timer, about 24.8 days)`));
+const positiveMs = duration(number.positive('expected a whole number > 0'));
+const nonNegativeMs = duration(number.nonnegative('expected a whole number >= 0'));
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
-const port = wholeNumber.min(0).max(65535, 'expected a port, 0 to 65535');
+const port = whole(number.min(0, 'expected a port, 0 to 65535').max(65535, 'expected a port, 0 to 65535'));
+const brokerPort = /:(\d{1,5})$/;
 const brokerList = z
   .union([
     z.array(z.string()),
@@ -21,7 +39,20 @@ const brokerList = z
         .filter(Boolean),
     ),
   ])
-  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).min(1, 'at least one broker'));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[^\s:]+:\d{1,5}$/, 'host:port')
+          .refine((broker) => {
+            const port = brokerPort.exec(broker)?.[1];
+            // Without a port the regex above has said so already: one problem per broker.
+            return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+          }, 'host:port with a port from 1 to 65535'),
+      )
+      .min(1, 'at least one broker'),
+  );
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -39,7 +70,7 @@ export const configSchema = z
         path: z.string().min(1).default('./db.sqlite'),
         /** FULL survives power loss; NORMAL may lose the last commits (already published ones too). */
         synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
-        busyTimeoutMs: nonNegativeInt.default(5000),
+        busyTimeoutMs: nonNegativeMs.default(5000),
       })
       .strict()
       .prefault({}),
@@ -65,10 +96,10 @@ export const configSchema = z
         createTopics: bool.default(true),
         topicPartitions: positiveInt.default(6),
         /** -1 takes the broker's default. */
-        topicReplicationFactor: wholeNumber.min(-1).default(-1),
+        topicReplicationFactor: whole(number.min(-1, 'expected -1 or a whole number > 0')).default(-1),
         compression: z.enum(['none', 'gzip']).default('none'),
-        connectionTimeoutMs: positiveInt.default(3000),
-        requestTimeoutMs: positiveInt.default(10000),
+        connectionTimeoutMs: positiveMs.default(3000),
+        requestTimeoutMs: positiveMs.default(10000),
         /** A job's messages are split into sends of at most this many bytes (the broker's limit is 1 MiB). */
         maxBatchBytes: positiveInt.default(512 * 1024),
       })
@@ -88,14 +119,14 @@ export const configSchema = z
     pipeline: z
       .object({
         /** Events of one aggregate always land in the same partition, which is worked on in order. */
-        partitions: wholeNumber.min(1).max(256, 'expected at most 256').default(16),
+        partitions: whole(number.min(1, 'expected a whole number > 0').max(256, 'expected at most 256')).default(16),
       })
       .strict()
       .prefault({}),
     capture: z
       .object({
         batchSize: positiveInt.default(2000),
-        pollIntervalMs: positiveInt.default(1000),
+        pollIntervalMs: positiveMs.default(1000),
         jobMaxRows: positiveInt.default(500),
         jobMaxBytes: positiveInt.default(512 * 1024),
         /**
@@ -121,17 +152,17 @@ export const configSchema = z
          * errors.tolerance=all), or halt its partition until someone acts.
          */
         onPoison: z.enum(['dead-letter', 'halt']).default('dead-letter'),
-        retryInitialMs: positiveInt.default(200),
-        retryMaxMs: positiveInt.default(10000),
+        retryInitialMs: positiveMs.default(200),
+        retryMaxMs: positiveMs.default(10000),
         /** How often a halted partition tries again. */
-        haltProbeIntervalMs: positiveInt.default(15000),
+        haltProbeIntervalMs: positiveMs.default(15000),
         /**
          * A dead publisher's job is taken over after about lockDurationMs + stalledIntervalMs
          * (≤ 7.5 s by default). The lock is renewed every lockDurationMs / 2, so a shorter lock
          * risks false stalls when a busy 2-core host delays a renewal.
          */
-        lockDurationMs: positiveInt.default(5000),
-        stalledIntervalMs: positiveInt.default(2500),
+        lockDurationMs: positiveMs.default(5000),
+        stalledIntervalMs: positiveMs.default(2500),
       })
       .strict()
       .prefault({}),
@@ -175,12 +206,12 @@ export const configSchema = z
         /** An error kind seen this often within `windowMs` raises an alert. */
         errorThreshold: positiveInt.default(5),
         /** The window of the error count, and how long alike alerts are held back after one. */
-        windowMs: positiveInt.default(60000),
-        webhookTimeoutMs: positiveInt.default(5000),
+        windowMs: positiveMs.default(60000),
+        webhookTimeoutMs: positiveMs.default(5000),
         /** POSTs per alert before it is logged and dropped. */
         webhookMaxAttempts: positiveInt.default(5),
-        webhookRetryInitialMs: positiveInt.default(500),
-        webhookRetryMaxMs: positiveInt.default(30000),
+        webhookRetryInitialMs: positiveMs.default(500),
+        webhookRetryMaxMs: positiveMs.default(30000),
       })
       .strict()
       .prefault({}),

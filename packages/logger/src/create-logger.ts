@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { secretScrubber } from './scrub-secrets.ts';
 
 export type { Logger };
 
@@ -13,6 +14,11 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
   /** Where JSON lines go. @defaultValue stdout */
   destination?: pino.DestinationStream;
+  /**
+   * Values that must never be written, wherever they sit in a record (the REST token, passwords
+   * of configured URLs): replaced by `[redacted]`. @defaultValue none
+   */
+  secrets?: readonly string[];
 }
 
 /** Secrets that may sit in logged objects; pino replaces them before anything is written. */
@@ -38,6 +44,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: options.base ?? {},
     redact: { paths: redactPaths, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Paths only catch secrets under known keys; the line itself is scrubbed too (see secretScrubber).
+    hooks: { streamWrite: secretScrubber(options.secrets ?? []) },
   };
   if (pretty) {
     return pino({

@@ -1,4 +1,4 @@
-import { type Config, loadConfig } from '@outbox/config';
+import { type Config, configSecrets, loadConfig } from '@outbox/config';
 import { ConfigError } from '@outbox/errors';
 import { createLogger, type Logger } from '@outbox/logger';
 import type { Service } from './lifecycle.ts';
@@ -98,6 +98,7 @@ function prepareProcess(options: ProcessOptions): MainContext {
     format: config.log.format,
     isTTY: process.stdout.isTTY,
     base: { process: options.name, connector: config.connector.name },
+    secrets: configSecrets(config),
   });
   process.on('uncaughtException', (error, origin) => {
     logger.fatal({ err: error, origin }, 'uncaught exception; exiting');

@@ -1,0 +1,21 @@
+import type { Config } from './schema.ts';
+
+/**
+ * Every secret the config holds, for the logger to keep out of every line: the REST token and
+ * the passwords of the Redis and webhook URLs (as written in the URL and decoded).
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets = [config.http.token, ...urlPassword(config.redis.url), ...urlPassword(config.alerts.webhookUrl)];
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+function urlPassword(url: string | undefined): string[] {
+  if (!url || !URL.canParse(url)) return [];
+  const { password } = new URL(url);
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
+}

@@ -8,7 +8,7 @@ const stackTrace = /\n\s+at .+:\d+:\d+/;
 
 describe('bad configuration and unreachable dependencies', () => {
   it('lists every bad setting, exits 2 without a stack trace, and creates no database', async () => {
-    const { env, config } = testEnvironment();
+    const { env, config } = testEnvironment({}, { database: false });
     for (const app of ['capture-worker', 'publisher-worker', 'writer']) {
       const process = start(app, {
         ...env,
@@ -30,7 +30,7 @@ describe('bad configuration and unreachable dependencies', () => {
   });
 
   it('rejects bad CLI arguments with a usage message and writes nothing', async () => {
-    const { env, config } = testEnvironment();
+    const { env, config } = testEnvironment({}, { database: false });
     const cli = start('cli', env, ['load', '--events', '-5']);
     expect(await cli.exited).not.toBe(0);
     expect(cli.output()).toContain(`option '--events <n>' argument '-5' is invalid. expected a whole number >= 1`);

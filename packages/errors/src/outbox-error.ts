@@ -35,6 +35,13 @@ export class ConfigError extends OutboxError {
   }
 }
 
+/**
+ * The process cannot start because of its surroundings, not a bug: a missing database or
+ * directory, a read-only or full disk. Reported as one line saying what to fix (exit 3), never
+ * retried.
+ */
+export class EnvironmentError extends OutboxError {}
+
 /** True only for errors that say of themselves that a retry may help. */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof OutboxError) return error.retriable;

@@ -20,14 +20,29 @@ import { type ServiceContext, version } from './service-context.ts';
 /** Kafka Connect's REST port; the capture worker serves the connector's REST API. */
 const capturePort = 8083;
 
-/** Everything the capture worker needs, from config; what it acquires is released in reverse. */
-/** The capture worker; `httpUrl` is where its REST API, status page and metrics answer. */
-export async function createCaptureService({ config, logger }: ServiceContext): Promise<Service & { httpUrl: string }> {
+export interface CaptureServiceOptions {
+  /**
+   * Create the database when it is missing. Only the demo does: a capture worker started on a
+   * mistyped OUTBOX_SQLITE_PATH must say so, not tail a new, empty outbox forever.
+   * @defaultValue false
+   */
+  createDatabase?: boolean;
+}
+
+/**
+ * The capture worker; `httpUrl` is where its REST API, status page and metrics answer. Everything
+ * it needs comes from config; what it acquires is released in reverse.
+ */
+export async function createCaptureService(
+  { config, logger }: ServiceContext,
+  options: CaptureServiceOptions = {},
+): Promise<Service & { httpUrl: string }> {
   return buildService(async (releasers) => {
+    // Opened before the lock, which would create the file beside which it sits.
+    const db = openDatabase(config.sqlite.path, { ...config.sqlite, mustExist: !options.createDatabase });
+    releasers.add('database', () => db.close());
     const lock = acquireCaptureLock(config.sqlite.path);
     releasers.add('capture lock', () => lock.release());
-    const db = openDatabase(config.sqlite.path, config.sqlite);
-    releasers.add('database', () => db.close());
     migrateOutbox(db, config.outbox.table);
     const store = createOutboxStore(db, config.outbox.table);
 

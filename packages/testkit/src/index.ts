@@ -8,6 +8,6 @@ export { ownBrokerOptions } from './own-broker.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { metricValue, scrapeMetrics } from './scrape-metrics.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';
-export { type TestEnvironment, testEnvironment } from './test-environment.ts';
+export { type TestEnvironment, type TestEnvironmentOptions, testEnvironment } from './test-environment.ts';
 export { outboxDepth, useApps } from './use-apps.ts';
 export { waitFor } from './wait-for.ts';

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@outbox/config';
+import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { inject } from 'vitest';
 
 export interface TestEnvironment {
@@ -17,8 +18,17 @@ export interface TestEnvironment {
   dlqTopic: string;
 }
 
+export interface TestEnvironmentOptions {
+  /**
+   * Create the database file with its outbox table, as an app's own migration would: the capture
+   * worker and `outbox load` refuse a database that does not exist. `false` leaves the path empty.
+   * @defaultValue true
+   */
+  database?: boolean;
+}
+
 /** A fresh database file, a unique connector, queue prefix and topic, on the run's Kafka and Redis. */
-export function testEnvironment(overrides: Record<string, string> = {}): TestEnvironment {
+export function testEnvironment(overrides: Record<string, string> = {}, options: TestEnvironmentOptions = {}): TestEnvironment {
   const id = randomBytes(4).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), `outbox-test-${id}-`));
   const env: Record<string, string> = {
@@ -37,6 +47,11 @@ export function testEnvironment(overrides: Record<string, string> = {}): TestEnv
     ...overrides,
   };
   const config = loadConfig({ env });
+  if (options.database ?? true) {
+    const db = openDatabase(config.sqlite.path, config.sqlite);
+    migrateOutbox(db, config.outbox.table);
+    db.close();
+  }
   const type = config.outbox.aggregateType;
   return { env, config, dir, topic: `test.${id}.${type}`, dlqTopic: `test.${id}.dlq.${type}` };
 }

@@ -26,7 +26,8 @@ export function registerDemoCommand(program: Command, env: Env): void {
         overrides: infraDefaults(env, state),
         start: async (context) => {
           return buildService(async (releasers) => {
-            const capture = await createCaptureService(context);
+            // The demo starts from nothing: its capture worker may create the database.
+            const capture = await createCaptureService(context, { createDatabase: true });
             releasers.add('capture', () => capture.close());
             // One process runs both: the publisher's HTTP server takes a free port, not the capture's.
             const { config } = context;

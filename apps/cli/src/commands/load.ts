@@ -30,7 +30,8 @@ export function registerLoadCommand(program: Command, env: Env): void {
             process.stderr.write(`load: --events (${flags.events}) must be at least --aggregates (${flags.aggregates})\n`);
             return 2;
           }
-          const db = flags.url ? undefined : openDatabase(config.sqlite.path, config.sqlite);
+          // Load goes into an existing outbox: a mistyped path must not fill a new database nobody tails.
+          const db = flags.url ? undefined : openDatabase(config.sqlite.path, { ...config.sqlite, mustExist: true });
           if (db) {
             migrateUsers(db);
             migrateOutbox(db, config.outbox.table);

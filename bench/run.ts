@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { kafkaVersion, projectRoot } from '@outbox/infra';
 import { type BenchContext, createKafkaClient } from './lib/bench-context.ts';
 import { startBenchInfra } from './lib/bench-infra.ts';
+import type { BenchResults } from './lib/bench-results.ts';
 import { markdownReport, svgChart } from './lib/report.ts';
 import { averagePayloadBytes, sampleEvents } from './lib/sample-events.ts';
 import { type DrainResult, drain } from './stages/drain.ts';
@@ -22,21 +23,6 @@ import { type MemoryResult, memory } from './stages/memory.ts';
 import { type NaiveRelay, naiveRelay } from './stages/naive-relay.ts';
 import { type ScaleRow, scale } from './stages/scale.ts';
 import { type SteadyResult, steady } from './stages/steady.ts';
-
-export interface BenchResults {
-  date: string;
-  quick: boolean;
-  machine: { cpus: number; cpuModel: string; memoryGb: number };
-  versions: { node: string; kafka: string; redis: string };
-  kafkaCeiling?: KafkaCeiling;
-  kafkajsCeiling?: KafkajsCeiling;
-  naive?: NaiveRelay;
-  drain?: DrainResult;
-  steady?: SteadyResult;
-  scale?: ScaleRow[];
-  memory?: MemoryResult;
-  targets: { name: string; result: string; reached: boolean }[];
-}
 
 const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'steady', 'scale', 'memory'] as const;
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults } from '../run.ts';
 import { median, percentile } from './bench-context.ts';
+import type { BenchResults } from './bench-results.ts';
 import { markdownReport, svgChart } from './report.ts';
 
 const results: BenchResults = {

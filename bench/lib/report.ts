@@ -1,4 +1,4 @@
-import type { BenchResults } from '../run.ts';
+import type { BenchResults } from './bench-results.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -1,5 +1,5 @@
 import { type InfraState, readInfraState } from '@outbox/infra';
-import type { Env } from './program.ts';
+import type { Env } from './cli-args.ts';
 
 /**
  * Where `outbox infra up` put Kafka and Redis, as config overrides — only for what the

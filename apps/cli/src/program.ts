@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import type { Env } from './cli-args.ts';
 import { registerConnectorCommands } from './commands/connector.ts';
 import { registerDeadLetterCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
@@ -7,19 +8,6 @@ import { registerInfraCommands } from './commands/infra.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerOffsetCommands } from './commands/offsets.ts';
 import { registerServiceCommands } from './commands/services.ts';
-
-export type Env = Record<string, string | undefined>;
-
-/** A whole number ≥ min, for commander options; anything else is a clear usage error. */
-export function wholeNumber(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 /** `outbox <command>`: every process of the pipeline, the local infrastructure and the demo. */
 export function buildProgram(env: Env): Command {

@@ -1,7 +1,7 @@
 import type { Config } from '@outbox/config';
 import { ApiCallError, ConnectorApiClient } from '@outbox/rest-api';
 import { runTask } from '@outbox/runtime';
-import type { Env } from '../program.ts';
+import type { Env } from '../cli-args.ts';
 
 /** One line of a command's output, on stdout. */
 export const say = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -1,6 +1,6 @@
 import { type ConnectorStatus, formatStatus } from '@outbox/pipeline';
 import type { Command } from 'commander';
-import { type Env, wholeNumber } from '../program.ts';
+import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath as path, runApiCommand, say } from './api-command.ts';
 
 /** `status`, `pause`, `resume` and `restart`: the connector through its REST API, like Kafka Connect's. */

@@ -1,7 +1,7 @@
 import type { DeadLetter, ReplayResult } from '@outbox/pipeline';
 import { formatDeadLetters } from '@outbox/pipeline';
 import type { Command } from 'commander';
-import { type Env, wholeNumber } from '../program.ts';
+import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath, runApiCommand, say } from './api-command.ts';
 
 /** `dlq list` and `dlq replay`: the dead-letter topic through the REST API. */

@@ -4,8 +4,8 @@ import { buildService, runMain } from '@outbox/runtime';
 import { createCaptureService, createPublisherService } from '@outbox/services';
 import { createWriterService, sampleUsers } from '@outbox/writer';
 import type { Command } from 'commander';
+import type { Env } from '../cli-args.ts';
 import { infraDefaults } from '../infra-defaults.ts';
-import type { Env } from '../program.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -2,8 +2,8 @@ import { createKafka, type TopicRecord, topicFor } from '@outbox/kafka';
 import { runTask } from '@outbox/runtime';
 import { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import type { Command } from 'commander';
+import type { Env } from '../cli-args.ts';
 import { infraDefaults } from '../infra-defaults.ts';
-import type { Env } from '../program.ts';
 
 const quiet = { 'log.level': 'warn' };
 

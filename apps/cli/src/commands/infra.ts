@@ -1,6 +1,6 @@
 import { infraDown, infraStatus, infraUp } from '@outbox/infra';
 import type { Command } from 'commander';
-import type { Env } from '../program.ts';
+import type { Env } from '../cli-args.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

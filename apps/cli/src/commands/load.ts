@@ -2,7 +2,7 @@ import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { runTask } from '@outbox/runtime';
 import { generateLoad, migrateUsers, UserService } from '@outbox/writer';
 import type { Command } from 'commander';
-import { type Env, wholeNumber } from '../program.ts';
+import { type Env, wholeNumber } from '../cli-args.ts';
 
 interface LoadFlags {
   events: number;

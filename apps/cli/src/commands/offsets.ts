@@ -1,7 +1,7 @@
 import type { HeadResolution, PartitionOffset, RewindPlan } from '@outbox/pipeline';
 import { formatOffsets } from '@outbox/pipeline';
 import type { Command } from 'commander';
-import { type Env, wholeNumber } from '../program.ts';
+import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath as path, runApiCommand, say } from './api-command.ts';
 
 /** `offsets`, `offsets rewind` and `skip-head`: capture cursors and halted heads, like Kafka Connect's offsets API. */

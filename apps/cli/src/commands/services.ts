@@ -3,8 +3,8 @@ import { runMain } from '@outbox/runtime';
 import { createCaptureService, createPublisherService } from '@outbox/services';
 import { createWriterService } from '@outbox/writer';
 import type { Command } from 'commander';
+import { type Env, wholeNumber } from '../cli-args.ts';
 import { infraDefaults } from '../infra-defaults.ts';
-import { type Env, wholeNumber } from '../program.ts';
 
 /** One command per app; each runs exactly what `apps/<name>/src/main.ts` runs. */
 export function registerServiceCommands(program: Command, env: Env): void {

@@ -1,0 +1,23 @@
+import type { DrainResult } from '../stages/drain.ts';
+import type { KafkaCeiling } from '../stages/kafka-ceiling.ts';
+import type { KafkajsCeiling } from '../stages/kafkajs-ceiling.ts';
+import type { MemoryResult } from '../stages/memory.ts';
+import type { NaiveRelay } from '../stages/naive-relay.ts';
+import type { ScaleRow } from '../stages/scale.ts';
+import type { SteadyResult } from '../stages/steady.ts';
+
+/** Everything one `pnpm bench` run measured, as written to bench/results/<date>.json. */
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; memoryGb: number };
+  versions: { node: string; kafka: string; redis: string };
+  kafkaCeiling?: KafkaCeiling;
+  kafkajsCeiling?: KafkajsCeiling;
+  naive?: NaiveRelay;
+  drain?: DrainResult;
+  steady?: SteadyResult;
+  scale?: ScaleRow[];
+  memory?: MemoryResult;
+  targets: { name: string; result: string; reached: boolean }[];
+}

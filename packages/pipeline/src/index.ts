@@ -14,6 +14,12 @@ export { type JobPlan, type PlannedJob, planJobs } from './capture/plan-jobs.ts'
 export type { RewindPlan } from './capture/plan-rewind.ts';
 export { fanOut, type PipelineObserver } from './pipeline-observer.ts';
 export type { HaltedState } from './publisher/halted-state.ts';
+export {
+  type FollowPartitionsOptions,
+  followPartitionCount,
+  readPublisherPartitions,
+  recordPublisherPartitions,
+} from './publisher/partition-count.ts';
 export { PublisherWorker, type PublisherWorkerOptions } from './publisher/publisher-worker.ts';
 export { formatDeadLetters, formatOffsets } from './status/format-admin.ts';
 export { formatStatus } from './status/format-status.ts';

@@ -98,7 +98,15 @@ export class CursorStore {
   }
 
   async partitionCount(): Promise<number | null> {
-    const value = await this.#redis.hget(this.#key, 'partitions');
+    return CursorStore.readPartitionCount(this.#redis, { cursors: this.#key });
+  }
+
+  /**
+   * The partition count the capture worker saved with its cursors, for anyone (publishers): the
+   * connector's count is the capture worker's. Null when it has saved none yet.
+   */
+  static async readPartitionCount(redis: RedisClient, names: Pick<PipelineNames, 'cursors'>): Promise<number | null> {
+    const value = await redis.hget(names.cursors, 'partitions');
     return value === null ? null : Number(value);
   }
 }

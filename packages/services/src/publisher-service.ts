@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
-import { PublisherWorker } from '@outbox/pipeline';
+import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
 import { startOpsHttp } from './ops-http.ts';
@@ -51,22 +51,34 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
     // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
     releasers.add('alerts', () => alerts.close());
-    const { name, ...publisher } = config.publisher;
-    const worker = new PublisherWorker({
-      name: name ?? `${hostname()}-${process.pid}`,
+    const { name: configuredName, ...publisher } = config.publisher;
+    const name = configuredName ?? `${hostname()}-${process.pid}`;
+    const worker = await followPartitionCount({
       redis,
       names,
-      prefix: config.redis.prefix,
-      partitions: config.pipeline.partitions,
-      producer,
-      ackStream: new AckStream(redis, names.acks, names.ackGroup),
-      topicTemplate: config.kafka.topicTemplate,
-      dlqTopicTemplate: config.kafka.dlqTopicTemplate,
+      configured: config.pipeline.partitions,
       logger,
-      observers: [metrics.observer, alerts],
-      ...publisher,
+      start: async (partitions) => {
+        const worker = new PublisherWorker({
+          name,
+          redis,
+          names,
+          prefix: config.redis.prefix,
+          partitions,
+          producer,
+          ackStream: new AckStream(redis, names.acks, names.ackGroup),
+          topicTemplate: config.kafka.topicTemplate,
+          dlqTopicTemplate: config.kafka.dlqTopicTemplate,
+          logger,
+          observers: [metrics.observer, alerts],
+          ...publisher,
+        });
+        // Recorded before it joins, so the status never shows it owning partitions it does not run.
+        await recordPublisherPartitions(redis, names, name, partitions);
+        await worker.start();
+        return worker;
+      },
     });
-    await worker.start();
     releasers.add('publisher worker', () => worker.close());
     await startOpsHttp({
       config,

@@ -1,7 +1,8 @@
 import type { PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
 import type { Queue } from 'bullmq';
 import { type HaltedState, parseHaltedState } from '../publisher/halted-state.ts';
-import { assignPartitions } from '../publisher/partition-assignment.ts';
+import { readPublisherPartitions } from '../publisher/partition-count.ts';
+import { taskOwners } from './task-owners.ts';
 
 /** Kafka Connect's task states, plus HALTED: attempts ran out, probed until it works again. */
 export type TaskState = 'RUNNING' | 'PAUSED' | 'HALTED' | 'UNASSIGNED';
@@ -87,8 +88,11 @@ export async function readConnectorStatus(
     livePublishers(redis, names),
   ]);
   const inFlight = capture.inFlight ? (JSON.parse(capture.inFlight) as number[]) : [];
-  const assigned = new Map<number, string>();
-  for (const member of live) for (const p of assignPartitions(queues.length, live, member)) assigned.set(p, member);
+  const counts = await Promise.all(live.map((name) => readPublisherPartitions(redis, names, name)));
+  const assigned = taskOwners(
+    queues.length,
+    live.map((name, i) => ({ name, partitions: counts[i] ?? null })),
+  );
 
   const tasks = await Promise.all(
     queues.map(async (queue, id): Promise<TaskStatus> => {

@@ -120,7 +120,7 @@ describe('the REST API', () => {
       const task = (await statusOf(connector)).tasks[0];
       return task?.state === 'HALTED' ? task : undefined;
     });
-    expect(halted.trace).toMatch(/^INVALID_PAYLOAD: outbox id 1 is not valid JSON/);
+    expect(halted.trace).toMatch(/^INVALID_PAYLOAD: outbox id 1: the payload is not valid JSON/);
     const halts = () => publisher.output().split('partition halted;').length - 1;
     expect(halts()).toBe(1);
 

@@ -16,13 +16,13 @@ import { startBenchInfra } from './lib/bench-infra.ts';
 import type { BenchResults } from './lib/bench-results.ts';
 import { markdownReport, svgChart } from './lib/report.ts';
 import { averagePayloadBytes, sampleEvents } from './lib/sample-events.ts';
-import { type DrainResult, drain } from './stages/drain.ts';
-import { type KafkaCeiling, kafkaCeiling } from './stages/kafka-ceiling.ts';
-import { type KafkajsCeiling, kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
-import { type MemoryResult, memory } from './stages/memory.ts';
-import { type NaiveRelay, naiveRelay } from './stages/naive-relay.ts';
-import { type ScaleRow, scale } from './stages/scale.ts';
-import { type SteadyResult, steady } from './stages/steady.ts';
+import { drain } from './stages/drain.ts';
+import { kafkaCeiling } from './stages/kafka-ceiling.ts';
+import { kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
+import { memory } from './stages/memory.ts';
+import { naiveRelay } from './stages/naive-relay.ts';
+import { scale } from './stages/scale.ts';
+import { steady } from './stages/steady.ts';
 
 const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'steady', 'scale', 'memory'] as const;
 const { values } = parseArgs({

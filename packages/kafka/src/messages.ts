@@ -1,4 +1,4 @@
-import type { OutboxEvent } from '@outbox/queue';
+import type { OutboxEvent } from '@outbox/contracts';
 import type { Message } from 'kafkajs';
 
 /**

@@ -1,4 +1,4 @@
-import type { PipelineObserver } from '@outbox/pipeline';
+import type { PipelineObserver } from '@outbox/contracts';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the connector looks like right now, read when Prometheus scrapes the capture worker. */

@@ -5,7 +5,6 @@ export { quoteIdentifier } from './identifiers.ts';
 export { type Migration, runMigrations } from './migrations.ts';
 export { normalizeOutboxRow, type RawOutboxRow, type SqliteValue } from './normalize-row.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
-export type { OutboxKey, OutboxRow } from './outbox-row.ts';
 export { migrateOutbox } from './outbox-schema.ts';
 export {
   type AckedEvent,

@@ -1,4 +1,4 @@
-import type { OutboxKey, OutboxRow } from './outbox-row.ts';
+import type { OutboxKey, OutboxRow } from '@outbox/contracts';
 
 /** A value as better-sqlite3 returns it: SQLite keeps whatever type a writer gave, whatever the schema says. */
 export type SqliteValue = string | number | bigint | Buffer | null;

@@ -3,5 +3,5 @@ export { CursorStore, type RedisMarks, redisWentBack, type SavedCursors } from '
 export { type PipelineNames, pipelineNames } from './names.ts';
 export { applyQueueSettings, openPartitionQueues, type PartitionQueues, queuedEvents } from './partition-queues.ts';
 export { fnv1a, partitionOf } from './partitioning.ts';
-export { type OutboxEvent, type PublishJobData, publishJobId } from './publish-job.ts';
+export { publishJobId } from './publish-job.ts';
 export { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.ts';

@@ -1,17 +1,5 @@
-import type { OutboxRow } from '@outbox/outbox-store';
+import type { OutboxRow } from '@outbox/contracts';
 import { fnv1a } from './partitioning.ts';
-
-/** An outbox row on its way to Kafka: everything a publisher needs, so it never opens the database. */
-export type OutboxEvent = OutboxRow;
-
-/** A BullMQ job: consecutive rows of one partition, in outbox order. */
-export interface PublishJobData {
-  /** The capture epoch the job was enqueued in; a job of an older epoch is stale. */
-  epoch: string;
-  partition: number;
-  aggregateType: string;
-  events: OutboxEvent[];
-}
 
 /**
  * Deterministic, so re-enqueueing exactly the same rows while the job still exists is a no-op.

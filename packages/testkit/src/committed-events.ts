@@ -1,4 +1,5 @@
-import { type OutboxRow, openDatabase, quoteIdentifier } from '@outbox/outbox-store';
+import type { OutboxRow } from '@outbox/contracts';
+import { openDatabase, quoteIdentifier } from '@outbox/outbox-store';
 
 export type CommittedEvent = OutboxRow;
 

@@ -1,5 +1,6 @@
 import { createLogger } from '@outbox/logger';
-import type { OutboxEvent, PartitionQueues, RedisClient } from '@outbox/queue';
+import type { OutboxEvent } from '@outbox/contracts';
+import type { PartitionQueues, RedisClient } from '@outbox/queue';
 import { pipelineNames } from '@outbox/queue';
 import { serial } from '@outbox/runtime';
 import { describe, expect, it } from 'vitest';

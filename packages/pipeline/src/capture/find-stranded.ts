@@ -1,4 +1,4 @@
-import type { OutboxKey, OutboxRow } from '@outbox/outbox-store';
+import type { OutboxKey, OutboxRow } from '@outbox/contracts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { type KeyReader, scanOutbox } from './scan-outbox.ts';
 

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '@outbox/outbox-store';
+import type { OutboxRow } from '@outbox/contracts';
 import { describe, expect, it } from 'vitest';
 import { type PlanJobsInput, planJobs } from './plan-jobs.ts';
 

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '@outbox/outbox-store';
+import type { OutboxRow } from '@outbox/contracts';
 
 export interface PlanJobsInput {
   /** Rows read after the lowest cursor of a partition that had room, in id order. */

@@ -1,4 +1,5 @@
-import type { OutboxKey, OutboxStore } from '@outbox/outbox-store';
+import type { OutboxKey } from '@outbox/contracts';
+import type { OutboxStore } from '@outbox/outbox-store';
 
 const pageSize = 10_000;
 

@@ -1,4 +1,5 @@
-import { type PublishJobData, publishJobId } from '@outbox/queue';
+import type { PublishJobData } from '@outbox/contracts';
+import { publishJobId } from '@outbox/queue';
 import type { PlannedJob } from './plan-jobs.ts';
 
 /** The BullMQ jobs (`addBulk`) of one partition's planned jobs, in order. */

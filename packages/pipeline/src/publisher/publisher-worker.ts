@@ -1,6 +1,7 @@
 import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { AckStream, OutboxEvent, PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
+import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
+import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';

@@ -1,4 +1,5 @@
-import type { PipelineNames, PublishJobData, RedisClient } from '@outbox/queue';
+import type { PublishJobData } from '@outbox/contracts';
+import type { PipelineNames, RedisClient } from '@outbox/queue';
 import type { Queue } from 'bullmq';
 import { type HaltedState, parseHaltedState } from '../publisher/halted-state.ts';
 import { readPublisherPartitions } from '../publisher/partition-count.ts';

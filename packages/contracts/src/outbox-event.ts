@@ -1,4 +1,8 @@
-/** One committed event as stored in an outbox table, as the pipeline carries it (see normalizeOutboxRow). */
+/**
+ * One committed event as stored in an outbox table, as the pipeline carries it from the capture
+ * worker through a job to a publisher (rows are normalized when read: see the outbox-store's
+ * normalize-row.ts).
+ */
 export interface OutboxRow {
   /** Monotonic: AUTOINCREMENT, assigned at commit under SQLite's single writer, so id order is commit order. */
   id: number;
@@ -23,3 +27,6 @@ export interface OutboxRow {
 
 /** What a scan of the outbox needs to place a row in its partition and know it again, without its payload. */
 export type OutboxKey = Pick<OutboxRow, 'id' | 'eventId' | 'aggregateId'>;
+
+/** An outbox row on its way to Kafka: everything a publisher needs, so it never opens the database. */
+export type OutboxEvent = OutboxRow;

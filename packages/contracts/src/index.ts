@@ -1,0 +1,3 @@
+export type { OutboxEvent, OutboxKey, OutboxRow } from './outbox-event.ts';
+export type { PipelineObserver } from './pipeline-observer.ts';
+export type { PublishJobData } from './publish-job.ts';

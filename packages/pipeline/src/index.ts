@@ -17,10 +17,11 @@ export type { HaltedState } from './publisher/halted-state.ts';
 export {
   type FollowPartitionsOptions,
   followPartitionCount,
+  PublisherWorker,
+  type PublisherWorkerOptions,
   readPublisherPartitions,
   recordPublisherPartitions,
-} from './publisher/partition-count.ts';
-export { PublisherWorker, type PublisherWorkerOptions } from './publisher/publisher-worker.ts';
+} from './publisher/index.ts';
 export { formatDeadLetters, formatOffsets } from './status/format-admin.ts';
 export { formatStatus } from './status/format-status.ts';
 export {

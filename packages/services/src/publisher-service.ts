@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
-import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline';
+import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
 import { startOpsHttp } from './ops-http.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '@outbox/config';
-import { ApiCallError, ConnectorApiClient } from '@outbox/rest-api';
+import { ApiCallError, ConnectorApiClient } from '@outbox/rest-api/client';
 import { runTask } from '@outbox/runtime';
 import type { Env } from '../cli-args.ts';
 

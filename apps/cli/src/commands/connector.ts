@@ -1,4 +1,4 @@
-import { type ConnectorStatus, formatStatus } from '@outbox/pipeline';
+import type { ConnectorStatus } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath as path, runApiCommand, say } from './api-command.ts';
@@ -12,6 +12,7 @@ export function registerConnectorCommands(program: Command, env: Env): void {
     .action((options: { json?: boolean }) =>
       runApiCommand(env, 'status', async (api, connector) => {
         const status = await api.request<ConnectorStatus>('GET', `${path(connector)}/status`);
+        const { formatStatus } = await import('@outbox/pipeline');
         say(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return 0;
       }),

@@ -1,5 +1,4 @@
 import type { DeadLetter, ReplayResult } from '@outbox/pipeline';
-import { formatDeadLetters } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath, runApiCommand, say } from './api-command.ts';
@@ -18,6 +17,7 @@ export function registerDeadLetterCommands(program: Command, env: Env): void {
       runApiCommand(env, 'dlq list', async (api, connector) => {
         const query = options.limit === undefined ? '' : `?limit=${options.limit}`;
         const list = await api.request<{ total: number; deadLetters: DeadLetter[] }>('GET', `${path(connector)}${query}`);
+        const { formatDeadLetters } = await import('@outbox/pipeline');
         say(options.json ? JSON.stringify(list, null, 2) : formatDeadLetters(list));
         return 0;
       }),

@@ -1,8 +1,4 @@
-import { infraUp } from '@outbox/infra';
-import { createConsumerService } from '@outbox/kafka';
 import { buildService, runMain } from '@outbox/runtime';
-import { createCaptureService, createPublisherService } from '@outbox/services';
-import { createWriterService, sampleUsers } from '@outbox/writer';
 import type { Command } from 'commander';
 import type { Env } from '../cli-args.ts';
 import { infraDefaults } from '../infra-defaults.ts';
@@ -19,6 +15,14 @@ export function registerDemoCommand(program: Command, env: Env): void {
     .command('demo')
     .description('everything at once on the local defaults: sample users written, events printed')
     .action(async () => {
+      const [{ infraUp }, { createConsumerService }, { createCaptureService, createPublisherService }, writer] =
+        await Promise.all([
+          import('@outbox/infra'),
+          import('@outbox/kafka'),
+          import('@outbox/services'),
+          import('@outbox/writer'),
+        ]);
+      const { createWriterService, sampleUsers } = writer;
       const state = await infraUp({ redisUrl: env.REDIS_URL, log: say });
       await runMain({
         name: 'demo',

@@ -1,6 +1,5 @@
-import { createKafka, type TopicRecord, topicFor } from '@outbox/kafka';
+import type { TopicRecord } from '@outbox/kafka';
 import { runTask } from '@outbox/runtime';
-import { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import type { Command } from 'commander';
 import type { Env } from '../cli-args.ts';
 import { infraDefaults } from '../infra-defaults.ts';
@@ -24,6 +23,8 @@ export function registerFleetCommands(program: Command, env: Env): void {
         env,
         overrides: { ...quiet, ...infraDefaults(env) },
         run: async ({ config, logger }) => {
+          const [{ createKafka, topicFor }, verifier] = await Promise.all([import('@outbox/kafka'), import('@outbox/verifier')]);
+          const { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } = verifier;
           const committed = options.idsFile ? readIdsFile(options.idsFile) : undefined;
           const kafka = createKafka(config.kafka, logger);
           const type = config.outbox.aggregateType;

@@ -1,4 +1,3 @@
-import { infraDown, infraStatus, infraUp } from '@outbox/infra';
 import type { Command } from 'commander';
 import type { Env } from '../cli-args.ts';
 
@@ -10,6 +9,7 @@ export function registerInfraCommands(program: Command, env: Env): void {
     .command('up')
     .description('start Kafka (fetched from Maven Central the first time) and, if none answers, Redis')
     .action(async () => {
+      const { infraUp } = await import('@outbox/infra');
       const state = await infraUp({ redisUrl: env.REDIS_URL, log: say });
       say(
         `Kafka: ${state.kafka.brokers.join(',')}${state.kafka.pid ? ` (pid ${state.kafka.pid}, log ${state.kafka.logFile})` : ''}`,
@@ -21,6 +21,7 @@ export function registerInfraCommands(program: Command, env: Env): void {
     .description('stop what `infra up` started')
     .option('--purge', "also delete the local broker's data")
     .action(async (options: { purge?: boolean }) => {
+      const { infraDown } = await import('@outbox/infra');
       await infraDown({ log: say, purge: options.purge });
       say('infrastructure stopped');
     });
@@ -28,6 +29,7 @@ export function registerInfraCommands(program: Command, env: Env): void {
     .command('status')
     .description('is Kafka up, is Redis up')
     .action(async () => {
+      const { infraStatus } = await import('@outbox/infra');
       const status = await infraStatus();
       say(`Kafka: ${status.kafka}`);
       say(`Redis: ${status.redis}`);

@@ -1,6 +1,4 @@
-import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { runTask } from '@outbox/runtime';
-import { generateLoad, migrateUsers, UserService } from '@outbox/writer';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../cli-args.ts';
 
@@ -26,6 +24,10 @@ export function registerLoadCommand(program: Command, env: Env): void {
         name: 'load',
         env,
         run: async ({ config, logger }) => {
+          const [{ migrateOutbox, openDatabase }, { generateLoad, migrateUsers, UserService }] = await Promise.all([
+            import('@outbox/outbox-store'),
+            import('@outbox/writer'),
+          ]);
           if (flags.events < flags.aggregates) {
             process.stderr.write(`load: --events (${flags.events}) must be at least --aggregates (${flags.aggregates})\n`);
             return 2;

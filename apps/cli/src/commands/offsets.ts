@@ -1,5 +1,4 @@
 import type { HeadResolution, PartitionOffset, RewindPlan } from '@outbox/pipeline';
-import { formatOffsets } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../cli-args.ts';
 import { connectorPath as path, runApiCommand, say } from './api-command.ts';
@@ -13,6 +12,7 @@ export function registerOffsetCommands(program: Command, env: Env): void {
     .action((options: { json?: boolean }) =>
       runApiCommand(env, 'offsets', async (api, connector) => {
         const result = await api.request<{ offsets: PartitionOffset[] }>('GET', `${path(connector)}/offsets`);
+        const { formatOffsets } = await import('@outbox/pipeline');
         say(options.json ? JSON.stringify(result, null, 2) : formatOffsets(result.offsets));
         return 0;
       }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { toKafkaMessage } from '@outbox/kafka';
 import type { OutboxEvent } from '@outbox/contracts';
+import { toKafkaMessage } from '@outbox/kafka';
 import type { Message } from 'kafkajs';
 
 /** Events shaped like the writer's `UserRenamed`, for the raw-producer stages. */

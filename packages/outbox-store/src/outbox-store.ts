@@ -1,8 +1,8 @@
+import type { OutboxKey, OutboxRow } from '@outbox/contracts';
 import type BetterSqlite3 from 'better-sqlite3';
 import { quoteIdentifier } from './identifiers.ts';
 import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow, type ReadBytes } from './normalize-row.ts';
 import { type Database, openDatabase } from './open-database.ts';
-import type { OutboxKey, OutboxRow } from '@outbox/contracts';
 
 /** An acknowledgement of one event: the row it names, and the event the publisher sent from it. */
 export interface AckedEvent {

@@ -1,7 +1,7 @@
+import type { PublishJobData } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import { Queue } from 'bullmq';
 import type { PipelineNames } from './names.ts';
-import type { PublishJobData } from '@outbox/contracts';
 import type { RedisClient } from './redis-client.ts';
 
 export type PartitionQueues = Queue<PublishJobData>[];

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@outbox/logger';
 import type { PipelineObserver } from '@outbox/contracts';
+import { createLogger } from '@outbox/logger';
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertSink } from './alert.ts';
 import type { AlertClock } from './alert-clock.ts';

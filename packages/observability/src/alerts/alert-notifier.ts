@@ -1,5 +1,5 @@
-import type { Logger } from '@outbox/logger';
 import type { PipelineObserver } from '@outbox/contracts';
+import type { Logger } from '@outbox/logger';
 import type { Alert, AlertName, AlertSeverity, AlertSink } from './alert.ts';
 import { type AlertClock, systemClock } from './alert-clock.ts';
 import { RepeatCounter } from './repeat-counter.ts';

@@ -1,5 +1,5 @@
-import { createLogger } from '@outbox/logger';
 import type { OutboxEvent } from '@outbox/contracts';
+import { createLogger } from '@outbox/logger';
 import type { PartitionQueues, RedisClient } from '@outbox/queue';
 import { pipelineNames } from '@outbox/queue';
 import { serial } from '@outbox/runtime';

@@ -1,6 +1,6 @@
+import type { OutboxEvent } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { OutboxStore } from '@outbox/outbox-store';
-import type { OutboxEvent } from '@outbox/contracts';
 import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
 import type { Serial } from '@outbox/runtime';
 import type { CaptureWorker, PartitionOffset } from '../capture/capture-worker.ts';

@@ -1,6 +1,6 @@
+import type { OutboxEvent } from '@outbox/contracts';
 import { type EventProducer, PartlyAcceptedError } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
-import type { OutboxEvent } from '@outbox/contracts';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { fanOut } from '../pipeline-observer.ts';

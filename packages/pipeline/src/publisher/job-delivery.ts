@@ -1,3 +1,4 @@
+import type { OutboxEvent } from '@outbox/contracts';
 import {
   classifyKafkaError,
   type EventProducer,
@@ -7,7 +8,6 @@ import {
   topicFor,
 } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { OutboxEvent } from '@outbox/contracts';
 import { backoffDelay, sleep } from '@outbox/runtime';
 import type { PipelineObserver } from '../pipeline-observer.ts';
 import type { HaltCause, HaltedPartition } from './halted-state.ts';

@@ -1,6 +1,6 @@
+import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
 import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
 import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';

@@ -3,22 +3,39 @@ import type { OutboxStore } from '@outbox/outbox-store';
 import type { AckStream, CursorStore, PartitionQueues } from '@outbox/queue';
 import type { PipelineObserver } from '../pipeline-observer.ts';
 
+/**
+ * What the capture worker is given. The sizes and intervals without a default here come from the
+ * `capture` section of the config, which holds their defaults (packages/config/src/schema.ts).
+ */
 export interface CaptureWorkerOptions {
+  /** The outbox: read in id order, scanned for rows the cursors passed, and deleted from once acknowledged. */
   store: OutboxStore;
   /** The database file, watched for commits by other processes. */
   dbPath: string;
+  /** One BullMQ queue per partition, indexed by partition; their count is the partition count. */
   queues: PartitionQueues;
+  /** Where the cursors, their generation and the epoch live in Redis (see docs/architecture.md). */
   cursorStore: CursorStore;
   /** Needs a Redis connection of its own: it blocks while waiting for acknowledgements. */
   ackStream: AckStream;
+  /** The partition of an aggregate; must agree with the publishers' and stay the same across restarts. */
   partitionOf: (aggregateId: string) => number;
+  /** The outbox's aggregate type, carried by every job. */
   aggregateType: string;
+  /** Logs as `logger.child({ component: 'capture' })`. */
   logger: Logger;
   /** Rows read per query. */
   batchSize: number;
+  /** The most rows one job carries. */
   jobMaxRows: number;
+  /** The most bytes of events one job carries; a single larger row gets a job of its own. */
   jobMaxBytes: number;
+  /**
+   * Rows enqueued and not yet acknowledged, per partition: a partition that reaches it takes no
+   * more rows until acknowledgements free some, so a stuck partition stops alone.
+   */
   maxInFlightPerPartition: number;
+  /** Acknowledgements read from the stream at a time; each read's rows are deleted in one transaction. */
   ackBatchSize: number;
   /** The longest the worker sleeps without a change notification. */
   pollIntervalMs: number;
@@ -28,11 +45,14 @@ export interface CaptureWorkerOptions {
    * @defaultValue 10000
    */
   sweepIntervalMs?: number;
-  /** Publishes what `outbox status` shows; called at most once a second while anything changes. */
+  /**
+   * Publishes what `outbox status` shows; called at most once a second while anything changes,
+   * every 5 s when idle. @defaultValue none: status is not published
+   */
   reportStatus?: (status: CaptureStatus) => Promise<void>;
   /**
    * Re-applies the queues' settings (global concurrency), which Redis forgets with its data;
-   * called at start and after Redis lost its data, before anything is enqueued.
+   * called at start and after Redis lost its data or went back, before anything is enqueued.
    */
   applyQueueSettings: () => Promise<void>;
   /**

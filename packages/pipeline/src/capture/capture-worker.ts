@@ -28,7 +28,7 @@ export type { CaptureStatus, CaptureWorkerOptions, PartitionOffset } from './cap
  * in flight per partition), and deletes rows once a publisher has acknowledged them.
  */
 export class CaptureWorker {
-  readonly #o: CaptureWorkerOptions;
+  readonly #options: CaptureWorkerOptions;
   readonly #log: Logger;
   readonly #wake = new WakeSignal();
   readonly #inFlight: InFlight;
@@ -52,7 +52,7 @@ export class CaptureWorker {
   readonly #observer: Required<PipelineObserver>;
 
   constructor(options: CaptureWorkerOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#log = options.logger.child({ component: 'capture' });
     const partitions = options.queues.length;
     this.#inFlight = Array.from({ length: partitions }, () => new Map<number, string>());
@@ -70,20 +70,20 @@ export class CaptureWorker {
   }
 
   async start(): Promise<void> {
-    await this.#o.ackStream.ensureGroup();
+    await this.#options.ackStream.ensureGroup();
     // Acknowledgements read before a crash but never applied go first, so they are not re-sent.
     await this.#applyPendingAcks();
-    await this.#o.applyQueueSettings();
+    await this.#options.applyQueueSettings();
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
     // its data (cursors can reappear without one, written by a save racing the loss): start over.
-    const { epoch } = await this.#o.cursorStore.marks();
+    const { epoch } = await this.#options.cursorStore.marks();
     if (epoch) {
       this.#epoch = epoch;
     } else {
       await this.#recoverFromRedisLoss('lost');
     }
-    this.#watcher = watchDatabase(this.#o.dbPath, () => this.#wake.wake());
+    this.#watcher = watchDatabase(this.#options.dbPath, () => this.#wake.wake());
     this.#loops = [
       this.#runLoop('capture', () => this.#exclusive(() => this.#captureOnce())),
       this.#runLoop('ack', () => this.#ackOnce()),
@@ -100,14 +100,14 @@ export class CaptureWorker {
   });
 
   async #restoreCursors(): Promise<void> {
-    const partitions = this.#o.queues.length;
-    const saved = await this.#o.cursorStore.load(partitions);
+    const partitions = this.#options.queues.length;
+    const saved = await this.#options.cursorStore.load(partitions);
     if (saved) {
       this.#cursors = saved.cursors;
       this.#generation = saved.generation;
     } else {
-      const previous = await this.#o.cursorStore.partitionCount();
-      const { depth } = this.#o.store.stats();
+      const previous = await this.#options.cursorStore.partitionCount();
+      const { depth } = this.#options.store.stats();
       if (previous !== null && previous !== partitions && depth > 0) {
         throw new OutboxError(
           `the pipeline ran with ${previous} partitions and ${depth} events are still in the outbox; ` +
@@ -128,12 +128,12 @@ export class CaptureWorker {
     // stream already (publishers acknowledge before they complete), so its rows are deleted below.
     // Any other row the cursors passed — a database restored from an older copy, an explicit id —
     // is enqueued by the first sweep (see find-stranded.ts).
-    const { epoch } = await this.#o.cursorStore.marks();
+    const { epoch } = await this.#options.cursorStore.marks();
     if (!epoch) return;
-    const queued = await Promise.all(this.#o.queues.map((queue) => queuedEvents(queue, epoch)));
+    const queued = await Promise.all(this.#options.queues.map((queue) => queuedEvents(queue, epoch)));
     await this.#applyAllAcks();
-    scanOutbox(this.#o.store, Math.max(0, ...this.#cursors), (row) => {
-      const p = this.#o.partitionOf(row.aggregateId);
+    scanOutbox(this.#options.store, Math.max(0, ...this.#cursors), (row) => {
+      const p = this.#options.partitionOf(row.aggregateId);
       if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId)
         this.#inFlight[p]?.set(row.id, row.eventId);
       return true;
@@ -143,7 +143,7 @@ export class CaptureWorker {
   /** Each partition's cursor, rows in flight and oldest row in the outbox. */
   offsets(): Promise<PartitionOffset[]> {
     return this.#exclusive(async () => {
-      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors);
+      const oldest = oldestPerPartition(this.#options.store, this.#options.partitionOf, this.#cursors);
       return this.#cursors.map((offset, partition) => ({
         partition,
         offset,
@@ -162,8 +162,8 @@ export class CaptureWorker {
    */
   rewind(targets: readonly { partition: number; offset?: number }[]): Promise<RewindPlan[]> {
     return this.#exclusive(async () => {
-      for (const { partition } of targets) await assertRewindable(this.#o.queues[partition], partition);
-      const oldest = oldestPerPartition(this.#o.store, this.#o.partitionOf, this.#cursors);
+      for (const { partition } of targets) await assertRewindable(this.#options.queues[partition], partition);
+      const oldest = oldestPerPartition(this.#options.store, this.#options.partitionOf, this.#cursors);
       const plans = targets.map((t) =>
         planRewind({
           partition: t.partition,
@@ -181,7 +181,7 @@ export class CaptureWorker {
       this.#cursors = cursors;
       for (const plan of plans) this.#inFlight[plan.partition]?.clear();
       try {
-        for (const plan of plans) await this.#o.queues[plan.partition]?.drain(true);
+        for (const plan of plans) await this.#options.queues[plan.partition]?.drain(true);
       } finally {
         this.#wake.wake();
       }
@@ -196,7 +196,7 @@ export class CaptureWorker {
         const progressed = await once();
         failures = 0;
         await this.#report(progressed);
-        if (!progressed && name === 'capture') await this.#wake.wait(this.#o.pollIntervalMs);
+        if (!progressed && name === 'capture') await this.#wake.wait(this.#options.pollIntervalMs);
       } catch (error) {
         failures += 1;
         const delayMs = backoffDelay(failures, { initialMs: 200, maxMs: 10_000 });
@@ -215,10 +215,10 @@ export class CaptureWorker {
   /** Once a second while anything changes, every 5 s when idle, so status never goes stale. */
   async #report(changed: boolean): Promise<void> {
     const now = Date.now();
-    if (!this.#o.reportStatus || now - this.#lastReport < (changed ? 1000 : 5000)) return;
+    if (!this.#options.reportStatus || now - this.#lastReport < (changed ? 1000 : 5000)) return;
     this.#lastReport = now;
-    const stats = this.#o.store.stats();
-    await this.#o.reportStatus({
+    const stats = this.#options.store.stats();
+    await this.#options.reportStatus({
       depth: stats.depth,
       oldestOccurredAt: stats.oldestOccurredAt ?? '',
       inFlight: this.#inFlight.map((s) => s.size),
@@ -241,13 +241,13 @@ export class CaptureWorker {
     } else if (this.#epoch) {
       this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
     }
-    await this.#o.applyQueueSettings();
+    await this.#options.applyQueueSettings();
     for (const set of this.#inFlight) set.clear();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
     await this.#saveCursors(this.#cursors);
     this.#rolledBack = false;
     this.#epoch = randomUUID();
-    await this.#o.cursorStore.setEpoch(this.#epoch);
+    await this.#options.cursorStore.setEpoch(this.#epoch);
   }
 
   /**
@@ -260,7 +260,7 @@ export class CaptureWorker {
     cursors: readonly number[],
     evidence: { countersBefore?: readonly number[]; jobsAdded?: readonly number[] } = {},
   ): Promise<boolean> {
-    const found = await this.#o.cursorStore.save(cursors, this.#generation + 1);
+    const found = await this.#options.cursorStore.save(cursors, this.#generation + 1);
     const wentBack = redisWentBack({ ...evidence, lastGeneration: this.#generation, found });
     this.#generation += 1;
     return wentBack;
@@ -268,14 +268,14 @@ export class CaptureWorker {
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
-    const { epoch, generation, jobCounters } = await this.#o.cursorStore.marks();
+    const { epoch, generation, jobCounters } = await this.#options.cursorStore.marks();
     if (epoch !== this.#epoch) await this.#recoverFromRedisLoss('lost');
     else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
     await this.#recoverPassedRows();
-    const max = this.#o.maxInFlightPerPartition;
+    const max = this.#options.maxInFlightPerPartition;
     const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
     if (open.length === 0) return false;
-    const rows = this.#o.store.readAfter(Math.min(...open), this.#o.batchSize);
+    const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize);
     if (rows.length === 0) return false;
 
     const plan = planJobs({
@@ -283,9 +283,9 @@ export class CaptureWorker {
       cursors: this.#cursors,
       inFlight: this.#inFlight.map((s) => s.size),
       maxInFlightPerPartition: max,
-      jobMaxRows: this.#o.jobMaxRows,
-      jobMaxBytes: this.#o.jobMaxBytes,
-      partitionOf: this.#o.partitionOf,
+      jobMaxRows: this.#options.jobMaxRows,
+      jobMaxBytes: this.#options.jobMaxBytes,
+      partitionOf: this.#options.partitionOf,
     });
     const byPartition = Map.groupBy(plan.jobs, (job) => job.partition);
     await Promise.all([...byPartition].map(([partition, jobs]) => this.#enqueue(partition, jobs)));
@@ -301,32 +301,32 @@ export class CaptureWorker {
    * a restored database at once, rows passed any other way every `sweepIntervalMs`.
    */
   async #recoverPassedRows(): Promise<void> {
-    const lowered = cursorsForSequence(this.#o.store.lastAssignedId(), this.#cursors);
+    const lowered = cursorsForSequence(this.#options.store.lastAssignedId(), this.#cursors);
     if (lowered) {
-      this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#o.store.lastAssignedId(), this.#cursors));
+      this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#options.store.lastAssignedId(), this.#cursors));
       for (const set of this.#inFlight) set.clear();
       await this.#saveCursors(lowered);
       this.#cursors = lowered;
     }
     const now = Date.now();
-    if (!lowered && now - this.#lastSweep < (this.#o.sweepIntervalMs ?? 10_000)) return;
+    if (!lowered && now - this.#lastSweep < (this.#options.sweepIntervalMs ?? 10_000)) return;
     this.#lastSweep = now;
-    const stranded = findStranded(this.#o.store, this.#o.partitionOf, this.#cursors, this.#inFlight);
+    const stranded = findStranded(this.#options.store, this.#options.partitionOf, this.#cursors, this.#inFlight);
     if (stranded.length === 0) return;
     if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
-    const jobs = planStrandedJobs(this.#o.store.readIds(stranded.map((row) => row.id)), this.#o);
+    const jobs = planStrandedJobs(this.#options.store.readIds(stranded.map((row) => row.id)), this.#options);
     const byPartition = Map.groupBy(jobs, (job) => job.partition);
     await Promise.all([...byPartition].map(([partition, partitionJobs]) => this.#enqueue(partition, partitionJobs)));
   }
 
   async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {
-    const queue = this.#o.queues[partition];
+    const queue = this.#options.queues[partition];
     if (!queue) throw new Error(`no queue for partition ${partition}`);
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const inFlight = this.#inFlight[partition];
     const events = jobs.flatMap((job) => job.events);
     for (const event of events) inFlight?.set(event.id, event.eventId);
-    await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#o.aggregateType)).catch((error: unknown) => {
+    await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#options.aggregateType)).catch((error: unknown) => {
       for (const event of events) inFlight?.delete(event.id);
       throw error;
     });
@@ -343,7 +343,7 @@ export class CaptureWorker {
       await this.#applyPendingAcks();
       this.#unappliedAcks = false;
     }
-    const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 500 });
+    const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.ackBatchSize, blockMs: 500 });
     try {
       if (entries.length > 0) await this.#applyAcks(entries);
     } catch (error) {
@@ -357,7 +357,7 @@ export class CaptureWorker {
   async #applyAllAcks(): Promise<void> {
     await this.#applyPendingAcks();
     for (;;) {
-      const entries = await this.#o.ackStream.read({ pending: false, count: this.#o.ackBatchSize, blockMs: 1 });
+      const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.ackBatchSize, blockMs: 1 });
       if (entries.length === 0) return;
       await this.#applyAcks(entries);
     }
@@ -366,7 +366,7 @@ export class CaptureWorker {
   /** Entries delivered to this consumer but never acknowledged in the stream, applied in order. */
   async #applyPendingAcks(): Promise<void> {
     for (;;) {
-      const entries = await this.#o.ackStream.read({ pending: true, count: this.#o.ackBatchSize, blockMs: 0 });
+      const entries = await this.#options.ackStream.read({ pending: true, count: this.#options.ackBatchSize, blockMs: 0 });
       if (entries.length === 0) return;
       await this.#applyAcks(entries);
     }
@@ -379,11 +379,11 @@ export class CaptureWorker {
    */
   async #applyAcks(entries: AckEntry[]): Promise<void> {
     const acked = entries.flatMap((entry) => entry.outboxIds.map((id, i) => ({ id, eventId: entry.eventIds[i] })));
-    this.#o.store.deleteAcknowledged(
+    this.#options.store.deleteAcknowledged(
       acked,
       entries.flatMap((entry) => entry.keepIds),
     );
-    await this.#o.ackStream.done(entries.map((entry) => entry.streamId));
+    await this.#options.ackStream.done(entries.map((entry) => entry.streamId));
     for (const entry of entries) {
       const inFlight = this.#inFlight[entry.partition];
       entry.outboxIds.forEach((id, i) => {

@@ -6,14 +6,8 @@ import { type AckEntry, queuedEvents, redisWentBack } from '@outbox/queue';
 import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
-import {
-  cursorsForSequence,
-  findStranded,
-  type InFlight,
-  planStrandedJobs,
-  restoredMessage,
-  strandedMessage,
-} from './find-stranded.ts';
+import { cursorsForSequence, findStranded, planStrandedJobs, restoredMessage, strandedMessage } from './find-stranded.ts';
+import { InFlight } from './in-flight.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
@@ -55,7 +49,7 @@ export class CaptureWorker {
     this.#options = options;
     this.#log = options.logger.child({ component: 'capture' });
     const partitions = options.queues.length;
-    this.#inFlight = Array.from({ length: partitions }, () => new Map<number, string>());
+    this.#inFlight = new InFlight(partitions);
     this.#cursors = new Array<number>(partitions).fill(0);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
   }
@@ -65,7 +59,7 @@ export class CaptureWorker {
     return {
       enqueued: this.#enqueued,
       acknowledged: this.#acknowledged,
-      inFlight: this.#inFlight.reduce((n, s) => n + s.size, 0),
+      inFlight: this.#inFlight.total,
     };
   }
 
@@ -134,8 +128,7 @@ export class CaptureWorker {
     await this.#applyAllAcks();
     scanOutbox(this.#options.store, Math.max(0, ...this.#cursors), (row) => {
       const p = this.#options.partitionOf(row.aggregateId);
-      if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId)
-        this.#inFlight[p]?.set(row.id, row.eventId);
+      if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId) this.#inFlight.add(p, [row]);
       return true;
     });
   }
@@ -147,7 +140,7 @@ export class CaptureWorker {
       return this.#cursors.map((offset, partition) => ({
         partition,
         offset,
-        inFlight: this.#inFlight[partition]?.size ?? 0,
+        inFlight: this.#inFlight.size(partition),
         oldestOutboxId: oldest[partition] ?? null,
       }));
     });
@@ -179,7 +172,7 @@ export class CaptureWorker {
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
       if (await this.#saveCursors(cursors)) this.#rolledBack = true;
       this.#cursors = cursors;
-      for (const plan of plans) this.#inFlight[plan.partition]?.clear();
+      for (const plan of plans) this.#inFlight.clear(plan.partition);
       try {
         for (const plan of plans) await this.#options.queues[plan.partition]?.drain(true);
       } finally {
@@ -221,7 +214,7 @@ export class CaptureWorker {
     await this.#options.reportStatus({
       depth: stats.depth,
       oldestOccurredAt: stats.oldestOccurredAt ?? '',
-      inFlight: this.#inFlight.map((s) => s.size),
+      inFlight: this.#inFlight.sizes(),
       updatedAt: new Date(now).toISOString(),
     });
   }
@@ -242,7 +235,7 @@ export class CaptureWorker {
       this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
     }
     await this.#options.applyQueueSettings();
-    for (const set of this.#inFlight) set.clear();
+    this.#inFlight.clearAll();
     this.#cursors = new Array<number>(this.#cursors.length).fill(0);
     await this.#saveCursors(this.#cursors);
     this.#rolledBack = false;
@@ -273,7 +266,7 @@ export class CaptureWorker {
     else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
     await this.#recoverPassedRows();
     const max = this.#options.maxInFlightPerPartition;
-    const open = this.#cursors.filter((_, p) => (this.#inFlight[p]?.size ?? 0) < max);
+    const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max);
     if (open.length === 0) return false;
     const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize);
     if (rows.length === 0) return false;
@@ -281,7 +274,7 @@ export class CaptureWorker {
     const plan = planJobs({
       rows,
       cursors: this.#cursors,
-      inFlight: this.#inFlight.map((s) => s.size),
+      inFlight: this.#inFlight.sizes(),
       maxInFlightPerPartition: max,
       jobMaxRows: this.#options.jobMaxRows,
       jobMaxBytes: this.#options.jobMaxBytes,
@@ -304,14 +297,14 @@ export class CaptureWorker {
     const lowered = cursorsForSequence(this.#options.store.lastAssignedId(), this.#cursors);
     if (lowered) {
       this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#options.store.lastAssignedId(), this.#cursors));
-      for (const set of this.#inFlight) set.clear();
+      this.#inFlight.clearAll();
       await this.#saveCursors(lowered);
       this.#cursors = lowered;
     }
     const now = Date.now();
     if (!lowered && now - this.#lastSweep < (this.#options.sweepIntervalMs ?? 10_000)) return;
     this.#lastSweep = now;
-    const stranded = findStranded(this.#options.store, this.#options.partitionOf, this.#cursors, this.#inFlight);
+    const stranded = findStranded(this.#options.store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
     if (stranded.length === 0) return;
     if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
     const jobs = planStrandedJobs(this.#options.store.readIds(stranded.map((row) => row.id)), this.#options);
@@ -323,11 +316,10 @@ export class CaptureWorker {
     const queue = this.#options.queues[partition];
     if (!queue) throw new Error(`no queue for partition ${partition}`);
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
-    const inFlight = this.#inFlight[partition];
     const events = jobs.flatMap((job) => job.events);
-    for (const event of events) inFlight?.set(event.id, event.eventId);
+    this.#inFlight.add(partition, events);
     await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#options.aggregateType)).catch((error: unknown) => {
-      for (const event of events) inFlight?.delete(event.id);
+      this.#inFlight.remove(partition, events);
       throw error;
     });
     this.#enqueued += events.length;
@@ -384,13 +376,7 @@ export class CaptureWorker {
       entries.flatMap((entry) => entry.keepIds),
     );
     await this.#options.ackStream.done(entries.map((entry) => entry.streamId));
-    for (const entry of entries) {
-      const inFlight = this.#inFlight[entry.partition];
-      entry.outboxIds.forEach((id, i) => {
-        const eventId = entry.eventIds[i];
-        if (eventId === undefined || inFlight?.get(id) === eventId) inFlight?.delete(id);
-      });
-    }
+    for (const entry of entries) this.#inFlight.acknowledge(entry.partition, entry.outboxIds, entry.eventIds);
     this.#acknowledged += acked.length;
     this.#observer.acknowledged(acked.length);
     this.#wake.wake();

@@ -1,9 +1,7 @@
 import type { OutboxKey, OutboxRow } from '@outbox/contracts';
+import type { InFlightView } from './in-flight.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { type KeyReader, scanOutbox } from './scan-outbox.ts';
-
-/** Rows enqueued and not yet acknowledged, per partition: outbox id → the event it was enqueued as. */
-export type InFlight = Map<number, string>[];
 
 /**
  * Rows still in the outbox at or below their partition's cursor that no job carries: the capture
@@ -17,7 +15,7 @@ export function findStranded(
   store: KeyReader,
   partitionOf: (aggregateId: string) => number,
   cursors: readonly number[],
-  inFlight: InFlight,
+  inFlight: InFlightView,
 ): OutboxKey[] {
   const stranded: OutboxKey[] = [];
   scanOutbox(store, Math.max(0, ...cursors), (row) => {

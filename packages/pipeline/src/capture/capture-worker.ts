@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import { type AckEntry, queuedEvents, redisWentBack } from '@outbox/queue';
+import { queuedEvents, redisWentBack } from '@outbox/queue';
 import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
+import { AckApplier } from './ack-applier.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 import { cursorsForSequence, findStranded, planStrandedJobs, restoredMessage, strandedMessage } from './find-stranded.ts';
 import { InFlight } from './in-flight.ts';
@@ -31,19 +32,18 @@ export class CaptureWorker {
   #loops: Promise<void>[] = [];
   #watcher: FSWatcher | undefined;
   #enqueued = 0;
-  #acknowledged = 0;
   #lastReport = 0;
   #epoch = '';
   /** The generation of the cursors this worker saved last (see SavedCursors). */
   #generation = 0;
   /** A save found Redis older than this worker's last save: recovered at the next iteration. */
   #rolledBack = false;
-  #unappliedAcks = false;
   /** When rows passed by the cursors were last looked for (see findStranded). */
   #lastSweep = 0;
   /** Capture iterations and operator changes to the cursors run one at a time. */
   readonly #exclusive: Serial = serial();
   readonly #observer: Required<PipelineObserver>;
+  readonly #acks: AckApplier;
 
   constructor(options: CaptureWorkerOptions) {
     this.#options = options;
@@ -52,13 +52,23 @@ export class CaptureWorker {
     this.#inFlight = new InFlight(partitions);
     this.#cursors = new Array<number>(partitions).fill(0);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
+    this.#acks = new AckApplier({
+      store: options.store,
+      ackStream: options.ackStream,
+      batchSize: options.ackBatchSize,
+      inFlight: this.#inFlight,
+      onApplied: (acknowledged) => {
+        this.#observer.acknowledged(acknowledged);
+        this.#wake.wake();
+      },
+    });
   }
 
   /** Rows enqueued and acknowledged since start, for logs and tests. */
   get counts(): { enqueued: number; acknowledged: number; inFlight: number } {
     return {
       enqueued: this.#enqueued,
-      acknowledged: this.#acknowledged,
+      acknowledged: this.#acks.acknowledged,
       inFlight: this.#inFlight.total,
     };
   }
@@ -66,7 +76,7 @@ export class CaptureWorker {
   async start(): Promise<void> {
     await this.#options.ackStream.ensureGroup();
     // Acknowledgements read before a crash but never applied go first, so they are not re-sent.
-    await this.#applyPendingAcks();
+    await this.#acks.applyPending();
     await this.#options.applyQueueSettings();
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
@@ -80,7 +90,7 @@ export class CaptureWorker {
     this.#watcher = watchDatabase(this.#options.dbPath, () => this.#wake.wake());
     this.#loops = [
       this.#runLoop('capture', () => this.#exclusive(() => this.#captureOnce())),
-      this.#runLoop('ack', () => this.#ackOnce()),
+      this.#runLoop('ack', () => this.#acks.once()),
     ];
     this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
   }
@@ -125,7 +135,7 @@ export class CaptureWorker {
     const { epoch } = await this.#options.cursorStore.marks();
     if (!epoch) return;
     const queued = await Promise.all(this.#options.queues.map((queue) => queuedEvents(queue, epoch)));
-    await this.#applyAllAcks();
+    await this.#acks.applyAll();
     scanOutbox(this.#options.store, Math.max(0, ...this.#cursors), (row) => {
       const p = this.#options.partitionOf(row.aggregateId);
       if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId) this.#inFlight.add(p, [row]);
@@ -324,61 +334,5 @@ export class CaptureWorker {
     });
     this.#enqueued += events.length;
     this.#observer.enqueued(partition, events.length);
-  }
-
-  /**
-   * Acknowledgements already read whose delete failed (SQLITE_BUSY, Redis gone) stay pending in the
-   * stream and are never delivered again as new ones: after a failure they are read first.
-   */
-  async #ackOnce(): Promise<boolean> {
-    if (this.#unappliedAcks) {
-      await this.#applyPendingAcks();
-      this.#unappliedAcks = false;
-    }
-    const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.ackBatchSize, blockMs: 500 });
-    try {
-      if (entries.length > 0) await this.#applyAcks(entries);
-    } catch (error) {
-      this.#unappliedAcks = true;
-      throw error;
-    }
-    return entries.length > 0;
-  }
-
-  /** Every entry in the stream, pending and new, applied in order. */
-  async #applyAllAcks(): Promise<void> {
-    await this.#applyPendingAcks();
-    for (;;) {
-      const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.ackBatchSize, blockMs: 1 });
-      if (entries.length === 0) return;
-      await this.#applyAcks(entries);
-    }
-  }
-
-  /** Entries delivered to this consumer but never acknowledged in the stream, applied in order. */
-  async #applyPendingAcks(): Promise<void> {
-    for (;;) {
-      const entries = await this.#options.ackStream.read({ pending: true, count: this.#options.ackBatchSize, blockMs: 0 });
-      if (entries.length === 0) return;
-      await this.#applyAcks(entries);
-    }
-  }
-
-  /**
-   * Deletes acknowledged rows in one transaction, then removes the entries from the stream. An
-   * acknowledgement counts only for the event it names: a row or in-flight id that now holds
-   * another event stays.
-   */
-  async #applyAcks(entries: AckEntry[]): Promise<void> {
-    const acked = entries.flatMap((entry) => entry.outboxIds.map((id, i) => ({ id, eventId: entry.eventIds[i] })));
-    this.#options.store.deleteAcknowledged(
-      acked,
-      entries.flatMap((entry) => entry.keepIds),
-    );
-    await this.#options.ackStream.done(entries.map((entry) => entry.streamId));
-    for (const entry of entries) this.#inFlight.acknowledge(entry.partition, entry.outboxIds, entry.eventIds);
-    this.#acknowledged += acked.length;
-    this.#observer.acknowledged(acked.length);
-    this.#wake.wake();
   }
 }

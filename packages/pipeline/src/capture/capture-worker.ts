@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import { queuedEvents, redisWentBack } from '@outbox/queue';
+import { queuedEvents } from '@outbox/queue';
 import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import { AckApplier } from './ack-applier.ts';
@@ -11,6 +10,7 @@ import { cursorsForSequence, findStranded, planStrandedJobs, restoredMessage, st
 import { InFlight } from './in-flight.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
+import { RedisLossGuard } from './redis-loss-guard.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
 import { toBulkJobs } from './to-bulk-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
@@ -33,17 +33,13 @@ export class CaptureWorker {
   #watcher: FSWatcher | undefined;
   #enqueued = 0;
   #lastReport = 0;
-  #epoch = '';
-  /** The generation of the cursors this worker saved last (see SavedCursors). */
-  #generation = 0;
-  /** A save found Redis older than this worker's last save: recovered at the next iteration. */
-  #rolledBack = false;
   /** When rows passed by the cursors were last looked for (see findStranded). */
   #lastSweep = 0;
   /** Capture iterations and operator changes to the cursors run one at a time. */
   readonly #exclusive: Serial = serial();
   readonly #observer: Required<PipelineObserver>;
   readonly #acks: AckApplier;
+  readonly #redis: RedisLossGuard;
 
   constructor(options: CaptureWorkerOptions) {
     this.#options = options;
@@ -52,6 +48,11 @@ export class CaptureWorker {
     this.#inFlight = new InFlight(partitions);
     this.#cursors = new Array<number>(partitions).fill(0);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
+    this.#redis = new RedisLossGuard({
+      cursorStore: options.cursorStore,
+      applyQueueSettings: options.applyQueueSettings,
+      log: this.#log,
+    });
     this.#acks = new AckApplier({
       store: options.store,
       ackStream: options.ackStream,
@@ -81,12 +82,7 @@ export class CaptureWorker {
     await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
     // its data (cursors can reappear without one, written by a save racing the loss): start over.
-    const { epoch } = await this.#options.cursorStore.marks();
-    if (epoch) {
-      this.#epoch = epoch;
-    } else {
-      await this.#recoverFromRedisLoss('lost');
-    }
+    if (!(await this.#redis.adoptEpoch())) await this.#recoverFromRedisLoss('lost');
     this.#watcher = watchDatabase(this.#options.dbPath, () => this.#wake.wake());
     this.#loops = [
       this.#runLoop('capture', () => this.#exclusive(() => this.#captureOnce())),
@@ -105,10 +101,9 @@ export class CaptureWorker {
 
   async #restoreCursors(): Promise<void> {
     const partitions = this.#options.queues.length;
-    const saved = await this.#options.cursorStore.load(partitions);
+    const saved = await this.#redis.load(partitions);
     if (saved) {
-      this.#cursors = saved.cursors;
-      this.#generation = saved.generation;
+      this.#cursors = saved;
     } else {
       const previous = await this.#options.cursorStore.partitionCount();
       const { depth } = this.#options.store.stats();
@@ -124,7 +119,7 @@ export class CaptureWorker {
       // everything still in the outbox is enqueued again, in order.
       this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
       this.#cursors = new Array<number>(partitions).fill(0);
-      await this.#saveCursors(this.#cursors);
+      await this.#redis.saveFresh(this.#cursors);
     }
     // Rows at or below their partition's cursor are in flight if a job of this epoch carries them
     // (without an epoch, Redis lost its data and start() enqueues everything again). The jobs are
@@ -180,7 +175,7 @@ export class CaptureWorker {
       // The lowered cursors are saved before any job is removed. A crash or a Redis error after
       // this leaves jobs behind whose rows are enqueued again (duplicates, allowed); the other
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
-      if (await this.#saveCursors(cursors)) this.#rolledBack = true;
+      await this.#redis.save(cursors);
       this.#cursors = cursors;
       for (const plan of plans) this.#inFlight.clear(plan.partition);
       try {
@@ -229,51 +224,19 @@ export class CaptureWorker {
     });
   }
 
-  /**
-   * Redis lost its data while we ran (FLUSHALL, a restart without persistence), or came back with
-   * older data (a snapshot, a lagging replica) that lacks jobs enqueued since: either way every row
-   * still in the outbox is enqueued again from the oldest, in order, once the queue settings are
-   * back, under a new epoch so publishers drop the jobs from before. Rows a publisher was sending
-   * at that moment, and rows of the older data's jobs, may be sent twice.
-   */
-  async #recoverFromRedisLoss(what: 'lost' | 'rolled back'): Promise<void> {
-    if (what === 'rolled back') {
-      this.#log.error(
-        'Redis came back with older data (its capture cursors went back): re-applying queue settings and enqueueing every row still in the outbox again',
-      );
-    } else if (this.#epoch) {
-      this.#log.error('Redis lost its data: re-applying queue settings and enqueueing every row still in the outbox again');
-    }
-    await this.#options.applyQueueSettings();
-    this.#inFlight.clearAll();
-    this.#cursors = new Array<number>(this.#cursors.length).fill(0);
-    await this.#saveCursors(this.#cursors);
-    this.#rolledBack = false;
-    this.#epoch = randomUUID();
-    await this.#options.cursorStore.setEpoch(this.#epoch);
-  }
-
-  /**
-   * Saves the cursors as the next generation, and says whether what the save found shows Redis
-   * went back since this worker's last save — or, given the job counters read before this
-   * iteration's enqueues, since those (see redisWentBack). Saves that start over (a first start,
-   * a recovery) have nothing to compare with and ignore the answer.
-   */
-  async #saveCursors(
-    cursors: readonly number[],
-    evidence: { countersBefore?: readonly number[]; jobsAdded?: readonly number[] } = {},
-  ): Promise<boolean> {
-    const found = await this.#options.cursorStore.save(cursors, this.#generation + 1);
-    const wentBack = redisWentBack({ ...evidence, lastGeneration: this.#generation, found });
-    this.#generation += 1;
-    return wentBack;
+  /** Starts capture over (see RedisLossGuard.recover): nothing in flight, every cursor at 0. */
+  #recoverFromRedisLoss(what: 'lost' | 'rolled back'): Promise<void> {
+    return this.#redis.recover(what, () => {
+      this.#inFlight.clearAll();
+      this.#cursors = new Array<number>(this.#cursors.length).fill(0);
+      return this.#cursors;
+    });
   }
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
-    const { epoch, generation, jobCounters } = await this.#options.cursorStore.marks();
-    if (epoch !== this.#epoch) await this.#recoverFromRedisLoss('lost');
-    else if (generation !== this.#generation || this.#rolledBack) await this.#recoverFromRedisLoss('rolled back');
+    const { change, jobCounters } = await this.#redis.check();
+    if (change) await this.#recoverFromRedisLoss(change);
     await this.#recoverPassedRows();
     const max = this.#options.maxInFlightPerPartition;
     const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max);
@@ -295,7 +258,7 @@ export class CaptureWorker {
     // A cursor moves only once its partition's jobs are safely in Redis.
     this.#cursors = plan.cursors;
     const jobsAdded = this.#cursors.map((_, p) => byPartition.get(p)?.length ?? 0);
-    if (await this.#saveCursors(this.#cursors, { countersBefore: jobCounters, jobsAdded })) this.#rolledBack = true;
+    await this.#redis.save(this.#cursors, { countersBefore: jobCounters, jobsAdded });
     return true;
   }
 
@@ -308,7 +271,7 @@ export class CaptureWorker {
     if (lowered) {
       this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#options.store.lastAssignedId(), this.#cursors));
       this.#inFlight.clearAll();
-      await this.#saveCursors(lowered);
+      await this.#redis.saveFresh(lowered);
       this.#cursors = lowered;
     }
     const now = Date.now();
@@ -328,7 +291,7 @@ export class CaptureWorker {
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const events = jobs.flatMap((job) => job.events);
     this.#inFlight.add(partition, events);
-    await queue.addBulk(toBulkJobs(partition, jobs, this.#epoch, this.#options.aggregateType)).catch((error: unknown) => {
+    await queue.addBulk(toBulkJobs(partition, jobs, this.#redis.epoch, this.#options.aggregateType)).catch((error: unknown) => {
       this.#inFlight.remove(partition, events);
       throw error;
     });

@@ -1,16 +1,17 @@
 import type { FSWatcher } from 'node:fs';
-import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import { queuedEvents } from '@outbox/queue';
-import { backoffDelay, onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
+import { onceAsync, type Serial, serial } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import { AckApplier } from './ack-applier.ts';
+import { assertPartitionCount } from './assert-partition-count.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 import { cursorsForSequence, findStranded, planStrandedJobs, restoredMessage, strandedMessage } from './find-stranded.ts';
 import { InFlight } from './in-flight.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
 import { RedisLossGuard } from './redis-loss-guard.ts';
+import { runLoop } from './run-loop.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
 import { toBulkJobs } from './to-bulk-jobs.ts';
 import { WakeSignal } from './wake-signal.ts';
@@ -107,14 +108,7 @@ export class CaptureWorker {
     } else {
       const previous = await this.#options.cursorStore.partitionCount();
       const { depth } = this.#options.store.stats();
-      if (previous !== null && previous !== partitions && depth > 0) {
-        throw new OutboxError(
-          `the pipeline ran with ${previous} partitions and ${depth} events are still in the outbox; ` +
-            `changing to ${partitions} now would split aggregates across queues and break their order. ` +
-            `Drain the outbox with ${previous} partitions first, then restart with ${partitions}.`,
-          { code: 'PARTITIONS_CHANGED' },
-        );
-      }
+      assertPartitionCount({ previous, partitions, depth });
       // No cursors for this database (first start, another file, or Redis lost its data):
       // everything still in the outbox is enqueued again, in order.
       this.#log.info({ depth }, 'no capture cursors in Redis for this database; capturing from the oldest row');
@@ -187,27 +181,18 @@ export class CaptureWorker {
     });
   }
 
-  async #runLoop(name: string, once: () => Promise<boolean>): Promise<void> {
-    let failures = 0;
-    while (!this.#closing) {
-      try {
-        const progressed = await once();
-        failures = 0;
+  #runLoop(name: 'capture' | 'ack', once: () => Promise<boolean>): Promise<void> {
+    return runLoop({
+      name,
+      once,
+      after: async (progressed) => {
         await this.#report(progressed);
         if (!progressed && name === 'capture') await this.#wake.wait(this.#options.pollIntervalMs);
-      } catch (error) {
-        failures += 1;
-        const delayMs = backoffDelay(failures, { initialMs: 200, maxMs: 10_000 });
-        this.#log.error({ err: error, loop: name, attempt: failures, delayMs }, `capture ${name} loop failed; retrying`);
-        const { code, name: errorName } = error as { code?: unknown; name?: string };
-        this.#observer.errored({
-          component: `capture ${name} loop`,
-          errorType: typeof code === 'string' ? code : (errorName ?? 'Error'),
-          message: (error as Error).message,
-        });
-        await sleep(delayMs);
-      }
-    }
+      },
+      stopped: () => this.#closing,
+      log: this.#log,
+      observer: this.#observer,
+    });
   }
 
   /** Once a second while anything changes, every 5 s when idle, so status never goes stale. */

@@ -21,7 +21,9 @@ export type { CaptureStatus, CaptureWorkerOptions, PartitionOffset } from './cap
 
 /**
  * Owns the outbox: tails it by id, enqueues each partition's rows as BullMQ jobs (a bounded number
- * in flight per partition), and deletes rows once a publisher has acknowledged them.
+ * in flight per partition), and deletes rows once a publisher has acknowledged them. It runs the
+ * capture iterations and operators' cursor changes, one at a time; RedisLossGuard notices Redis
+ * losing its data or going back, and AckApplier applies acknowledgements beside the iterations.
  */
 export class CaptureWorker {
   readonly #options: CaptureWorkerOptions;

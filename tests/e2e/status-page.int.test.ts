@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 /** Debian's `chromium` package, which scripts/install-system-deps.sh installs; playwright-core brings no browser. */
 const chromiumPath = '/usr/bin/chromium';
-/** The committed screenshot in the README; taken when missing (delete it to take a new one). */
+/** The committed screenshot in docs/operations.md; taken when missing (delete it to take a new one). */
 const readmeScreenshot = join(projectRoot, 'docs', 'status-page.png');
 const token = 'status-page-test-token';
 

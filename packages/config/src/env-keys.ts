@@ -1,5 +1,5 @@
 /**
- * Environment variables and the config path each one sets. Kept as one table so the README,
+ * Environment variables and the config path each one sets. Kept as one table so docs/configuration.md,
  * the loader and the unknown-key check can never disagree.
  */
 export const envKeys = {

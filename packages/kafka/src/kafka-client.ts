@@ -26,7 +26,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     brokers: settings.brokers,
     connectionTimeout: settings.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
-    // Finite: our own retry loop decides what happens next (DESIGN 3a, "kafkajs").
+    // Finite: our own retry loop decides what happens next (docs/architecture.md, "Publishing").
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.WARN,
     logCreator:

@@ -2,7 +2,7 @@ import type { OutboxEvent } from '@outbox/contracts';
 import type { Message } from 'kafkajs';
 
 /**
- * The Kafka record of an outbox event (DESIGN section 4, compatible with Debezium's outbox event
+ * The Kafka record of an outbox event (docs/event-format.md, "The Kafka message"; compatible with Debezium's outbox event
  * router): key = aggregate id, value = the payload as stored, and the event's identity in headers.
  */
 export function toKafkaMessage(event: OutboxEvent, aggregateType: string): Message {

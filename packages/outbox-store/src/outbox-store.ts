@@ -48,7 +48,7 @@ export interface OutboxStore {
   instanceId(): string;
   /**
    * Whether an operator paused the connector. Kept in SQLite, not only in Redis, so that a pause
-   * survives Redis losing its data (DESIGN 3a).
+   * survives Redis losing its data (docs/architecture.md, "Operating: where the API lives, and why").
    */
   connectorState(): ConnectorState;
   setConnectorState(state: ConnectorState): void;

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '@outbox/errors';
 
-/** The exit codes of every process of the project (documented in the README). */
+/** The exit codes of every process of the project (documented in docs/operations.md). */
 export const exitCodes = {
   ok: 0,
   /** A crash, a failed shutdown, or a command whose check failed (verify found a lost event). */

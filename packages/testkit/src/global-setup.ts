@@ -13,7 +13,7 @@ declare module 'vitest' {
 }
 
 /**
- * One real Kafka broker and one real Redis for the whole run (DESIGN section 5); tests keep out
+ * One real Kafka broker and one real Redis for the whole run (docs/architecture.md, "Local infrastructure"); tests keep out
  * of each other's way with unique topics, queue prefixes and database files.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -6,7 +6,7 @@ import type { PlannedJob } from './plan-jobs.ts';
 export function toBulkJobs(partition: number, jobs: readonly PlannedJob[], epoch: string, aggregateType: string) {
   return jobs.map((job) => {
     const data: PublishJobData = { epoch, partition, aggregateType, events: job.events };
-    // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (DESIGN 3a).
+    // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (docs/architecture.md, "Publishing").
     return {
       name: 'publish',
       data,

@@ -104,7 +104,7 @@ function rejectionOf(event: OutboxEvent): Rejection | undefined {
  * and halts.
  *
  * A send Kafka rejects for good is split in halves, down to the single event at fault, in both
- * `onPoison` modes (DESIGN 3a): healthy events are never blamed for a neighbour. In halt mode the
+ * `onPoison` modes (docs/architecture.md, "Publishing"): healthy events are never blamed for a neighbour. In halt mode the
  * events before the poison one are then in Kafka, listed in `Delivery.handled` for the publisher
  * to acknowledge; the poison event and everything after it wait, so nothing is reordered or lost.
  */

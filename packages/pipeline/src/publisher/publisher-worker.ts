@@ -135,7 +135,7 @@ export class PublisherWorker {
         concurrency: 1,
         lockDuration: this.#o.lockDurationMs,
         stalledInterval: this.#o.stalledIntervalMs,
-        // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
+        // A job stalls when its publisher dies; it must be taken over, never failed (docs/architecture.md, "Publishing").
         maxStalledCount: Number.MAX_SAFE_INTEGER,
       },
     );

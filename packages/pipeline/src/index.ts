@@ -13,7 +13,6 @@ export { type CaptureStatus, CaptureWorker, type CaptureWorkerOptions, type Part
 export { type JobPlan, type PlannedJob, planJobs } from './capture/plan-jobs.ts';
 export type { RewindPlan } from './capture/plan-rewind.ts';
 export { fanOut, type PipelineObserver } from './pipeline-observer.ts';
-export type { HaltedState } from './publisher/halted-state.ts';
 export {
   type FollowPartitionsOptions,
   followPartitionCount,

@@ -101,6 +101,11 @@ export class CursorStore {
     return CursorStore.readPartitionCount(this.#redis, { cursors: this.#key });
   }
 
+  /** The current epoch (see {@link PipelineNames.epoch}), for anyone (publishers check their jobs' against it). */
+  static async readEpoch(redis: RedisClient, names: Pick<PipelineNames, 'epoch'>): Promise<string | null> {
+    return redis.get(names.epoch);
+  }
+
   /**
    * The partition count the capture worker saved with its cursors, for anyone (publishers): the
    * connector's count is the capture worker's. Null when it has saved none yet.

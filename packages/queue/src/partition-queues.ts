@@ -63,3 +63,13 @@ export async function queuedEvents(queue: PartitionQueues[number], epoch: string
   }
   return events;
 }
+
+/**
+ * The worker holding a queue's active job, if any. Only its `processedBy` field (BullMQ's `pb`) is
+ * read: loading the job would fetch its events too — up to 512 KiB per partition, every second the
+ * status page polls.
+ */
+export async function activeJobOwner(redis: RedisClient, queue: Queue<PublishJobData>): Promise<string | null> {
+  const [jobId] = await redis.lrange(queue.keys.active as string, 0, 0);
+  return jobId ? redis.hget(queue.toKey(jobId), 'pb') : null;
+}

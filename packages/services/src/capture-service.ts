@@ -5,6 +5,7 @@ import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '
 import {
   AckStream,
   applyQueueSettings,
+  CaptureStatusStore,
   CursorStore,
   createRedisClient,
   openPartitionQueues,
@@ -63,6 +64,7 @@ export async function createCaptureService(
     const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
     // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
     releasers.add('alerts', () => alerts.close());
+    const captureStatus = new CaptureStatusStore(redis, names);
     const worker = new CaptureWorker({
       store,
       dbPath: config.sqlite.path,
@@ -80,9 +82,7 @@ export async function createCaptureService(
       // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
       applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
       observers: [metrics.observer, alerts],
-      reportStatus: async (status) => {
-        await redis.hset(names.captureStatus, { ...status, inFlight: JSON.stringify(status.inFlight) });
-      },
+      reportStatus: (status) => captureStatus.write(status),
       ...config.capture,
     });
     await worker.start();

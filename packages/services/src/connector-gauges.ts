@@ -1,7 +1,7 @@
 import type { ConnectorGauges } from '@outbox/observability';
 import type { OutboxStore } from '@outbox/outbox-store';
 import { type CaptureWorker, livePublishers } from '@outbox/pipeline';
-import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import { HaltedStore, type PartitionQueues, type PipelineNames, type RedisClient } from '@outbox/queue';
 import { withTimeout } from '@outbox/runtime';
 
 /**
@@ -22,7 +22,7 @@ export function connectorGauges(parts: {
   const { store, worker, redis, names, queues } = parts;
   const fromRedis = async (): Promise<ConnectorGauges['redis']> => {
     const [halted, live, counts] = await Promise.all([
-      redis.hlen(names.halted),
+      new HaltedStore(redis, names).count(),
       livePublishers(redis, names),
       Promise.all(queues.map((q) => q.getJobCounts('waiting', 'prioritized', 'delayed', 'active'))),
     ]);

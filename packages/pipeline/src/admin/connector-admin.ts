@@ -1,6 +1,6 @@
 import type { Logger } from '@outbox/logger';
 import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
-import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import { HaltedStore, type PartitionQueues, type PipelineNames, type RedisClient } from '@outbox/queue';
 import { type Serial, TimeoutError, withTimeout } from '@outbox/runtime';
 import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
 import { AdminError } from './admin-error.ts';
@@ -29,10 +29,12 @@ export interface ConnectorAdminOptions {
 export class ConnectorAdmin {
   readonly #o: ConnectorAdminOptions;
   readonly #log: Logger;
+  readonly #halted: HaltedStore;
 
   constructor(options: ConnectorAdminOptions) {
     this.#o = options;
     this.#log = options.logger.child({ component: 'admin' });
+    this.#halted = new HaltedStore(options.redis, options.names);
   }
 
   get name(): string {
@@ -94,11 +96,11 @@ export class ConnectorAdmin {
    * their next probe. Partitions that are not halted are left alone. Returns the ones restarted.
    */
   async restart(partitions?: readonly number[]): Promise<number[]> {
-    const halted = Object.keys(await this.#o.redis.hgetall(this.#o.names.halted)).map(Number);
+    const halted = await this.#halted.partitions();
     const chosen = halted.filter((p) => partitions === undefined || partitions.includes(p));
     for (const partition of chosen) {
       // The publisher sees the flag gone and gives the head job its full attempts again.
-      await this.#o.redis.hdel(this.#o.names.halted, String(partition));
+      await this.#halted.clear(partition);
       await this.#o.queues[partition]?.removeRateLimitKey();
     }
     if (chosen.length > 0) this.#log.warn({ partitions: chosen }, 'halted partitions restarted by an operator');

@@ -4,7 +4,6 @@ import type { PartitionQueues, RedisClient } from '@outbox/queue';
 import { pipelineNames } from '@outbox/queue';
 import { serial } from '@outbox/runtime';
 import { describe, expect, it } from 'vitest';
-import { readHeadActions } from '../publisher/head-action.ts';
 import { PartitionAdmin } from './partition-admin.ts';
 
 const names = pipelineNames('t', 'c');
@@ -86,22 +85,5 @@ describe('PartitionAdmin.resolveHead', () => {
     hash(names.headActions).set('0/1', '{}').set('0/2', '{}').set('10/1', '{}');
     await admin.rewind([{ partition: 0 }], 'me');
     expect([...hash(names.headActions).keys()]).toEqual(['10/1']);
-  });
-});
-
-describe('readHeadActions', () => {
-  it("reads the partition's actions and drops entries that are not valid instead of failing on them", async () => {
-    const { redis, hash } = fakeRedis();
-    const valid = { action: 'skip', outboxId: 4, eventId: 'e-4', reason: null, requestedBy: null, requestedAt: 'now' };
-    hash(names.headActions)
-      .set('3/1', '{oops')
-      .set('3/2', '{"action":"explode","outboxId":2}')
-      .set('3/5', JSON.stringify(valid))
-      .set('3/4', JSON.stringify(valid))
-      .set('13/4', JSON.stringify(valid));
-    const invalid: string[] = [];
-    expect(await readHeadActions(redis, names.headActions, 3, (t) => invalid.push(t))).toEqual([{ ...valid, done: false }]);
-    expect(invalid).toHaveLength(3);
-    expect([...hash(names.headActions).keys()]).toEqual(['3/4', '13/4']);
   });
 });

@@ -1,12 +1,18 @@
 import type { OutboxEvent } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { OutboxStore } from '@outbox/outbox-store';
-import type { PartitionQueues, PipelineNames, RedisClient } from '@outbox/queue';
+import {
+  type HaltedState,
+  HaltedStore,
+  type HeadAction,
+  HeadActionStore,
+  type PartitionQueues,
+  type PipelineNames,
+  type RedisClient,
+} from '@outbox/queue';
 import type { Serial } from '@outbox/runtime';
 import type { CaptureWorker, PartitionOffset } from '../capture/capture-worker.ts';
 import type { RewindPlan } from '../capture/plan-rewind.ts';
-import { type HaltedState, readHaltedState } from '../publisher/halted-state.ts';
-import { clearPartitionHeadActions, type HeadAction, requestHeadAction } from '../publisher/head-action.ts';
 import { AdminError } from './admin-error.ts';
 
 export interface PartitionAdminOptions {
@@ -45,10 +51,14 @@ export interface HeadRequest {
 export class PartitionAdmin {
   readonly #o: PartitionAdminOptions;
   readonly #log: Logger;
+  readonly #halted: HaltedStore;
+  readonly #headActions: HeadActionStore;
 
   constructor(options: PartitionAdminOptions) {
     this.#o = options;
     this.#log = options.logger.child({ component: 'admin' });
+    this.#halted = new HaltedStore(options.redis, options.names);
+    this.#headActions = new HeadActionStore(options.redis, options.names);
   }
 
   offsets(): Promise<PartitionOffset[]> {
@@ -71,11 +81,7 @@ export class PartitionAdmin {
         );
       }
       for (const { partition } of targets) this.#partition(partition);
-      await clearPartitionHeadActions(
-        this.#o.redis,
-        this.#o.names.headActions,
-        targets.map((t) => t.partition),
-      );
+      await this.#headActions.clearPartitions(targets.map((t) => t.partition));
       const plans = await this.#o.capture.rewind(targets);
       this.#log.warn({ rewound: plans, requestedBy }, 'offsets rewound by an operator; their rows are enqueued again');
       return plans;
@@ -92,7 +98,7 @@ export class PartitionAdmin {
   resolveHead(partition: number, request: HeadRequest, requestedBy: string | null): Promise<HeadResolution> {
     return this.#o.operatorTurn(async () => {
       this.#partition(partition);
-      const halted = await readHaltedState(this.#o.redis, this.#o.names.halted, partition);
+      const halted = await this.#halted.read(partition);
       if (!halted) {
         throw new AdminError(
           'CONFLICT',
@@ -110,7 +116,7 @@ export class PartitionAdmin {
         );
       }
       const head = await this.#stoppedAt(partition, halted);
-      await requestHeadAction(this.#o.redis, this.#o.names.headActions, partition, {
+      await this.#headActions.request(partition, {
         action: request.action,
         outboxId: head.id,
         eventId: head.eventId,

@@ -1,5 +1,5 @@
 import type { Logger } from '@outbox/logger';
-import { CursorStore, type PipelineNames, type RedisClient } from '@outbox/queue';
+import { CursorStore, type PipelineNames, PublisherStatsStore, type RedisClient } from '@outbox/queue';
 import { onceAsync, type Service, sleep } from '@outbox/runtime';
 
 /** Records the partition count a publisher works with, so the status shows what it really runs. */
@@ -9,7 +9,7 @@ export async function recordPublisherPartitions(
   publisher: string,
   partitions: number,
 ): Promise<void> {
-  await redis.hset(names.publisher(publisher), 'partitions', String(partitions));
+  await new PublisherStatsStore(redis, names).recordPartitions(publisher, partitions);
 }
 
 /** The count a publisher recorded, or null (none recorded, e.g. after Redis lost its data). */
@@ -18,8 +18,7 @@ export async function readPublisherPartitions(
   names: PipelineNames,
   publisher: string,
 ): Promise<number | null> {
-  const value = await redis.hget(names.publisher(publisher), 'partitions');
-  return value === null ? null : Number(value);
+  return new PublisherStatsStore(redis, names).readPartitions(publisher);
 }
 
 export interface FollowPartitionsOptions {

@@ -1,14 +1,21 @@
 import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
 import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
-import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
+import {
+  type AckStream,
+  CursorStore,
+  HaltedStore,
+  type HeadAction,
+  HeadActionStore,
+  MembershipStore,
+  type PipelineNames,
+  PublisherStatsStore,
+  type RedisClient,
+} from '@outbox/queue';
 import { onceAsync } from '@outbox/runtime';
 import { type Job, Worker } from 'bullmq';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
-import { writeHaltedState } from './halted-state.ts';
-import { clearHeadActions, type HeadAction, readHeadActions, requestHeadAction } from './head-action.ts';
 import { type Delivery, GiveBack, type HeadResolver, JobDelivery, type JobDeliveryOptions } from './job-delivery.ts';
-import { PublisherMembership } from './membership.ts';
 import { assignPartitions } from './partition-assignment.ts';
 
 export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal' | 'observer'> {
@@ -55,7 +62,10 @@ export class PublisherWorker {
   readonly #workers = new Map<number, Worker<PublishJobData>>();
   /** The job each partition's worker is on (one at a time), and how to stop it if its lock is lost. */
   readonly #inProgress = new Map<number, { jobId: string; lost: AbortController }>();
-  readonly #membership: PublisherMembership;
+  readonly #membership: MembershipStore;
+  readonly #halted: HaltedStore;
+  readonly #headActions: HeadActionStore;
+  readonly #stats: PublisherStatsStore;
   #members: string[] = [];
   #heartbeat: NodeJS.Timeout | undefined;
   #rebalancing: Promise<void> = Promise.resolve();
@@ -67,12 +77,10 @@ export class PublisherWorker {
   constructor(options: PublisherWorkerOptions) {
     this.#o = options;
     this.#log = options.logger.child({ component: 'publisher', publisher: options.name });
-    this.#membership = new PublisherMembership({
-      redis: options.redis,
-      key: options.names.members,
-      name: options.name,
-      ttlMs: heartbeatMs * 3,
-    });
+    this.#membership = new MembershipStore(options.redis, options.names);
+    this.#halted = new HaltedStore(options.redis, options.names);
+    this.#headActions = new HeadActionStore(options.redis, options.names);
+    this.#stats = new PublisherStatsStore(options.redis, options.names);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
     this.#delivery = new JobDelivery({ ...options, signal: this.#closing.signal, observer: this.#observer });
   }
@@ -89,7 +97,9 @@ export class PublisherWorker {
     this.#closing.abort();
     clearInterval(this.#heartbeat);
     await this.#rebalancing;
-    await this.#membership.leave().catch((error: unknown) => this.#log.warn({ err: error }, 'could not leave the membership'));
+    await this.#membership
+      .leave(this.#o.name)
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'could not leave the membership'));
     await Promise.all([...this.#workers.values()].map((worker) => worker.close()));
     this.#workers.clear();
     this.#log.info({ published: this.#published }, 'publisher worker stopped');
@@ -104,7 +114,7 @@ export class PublisherWorker {
     this.#rebalancing = this.#rebalancing.then(async () => {
       if (this.#closing.signal.aborted) return;
       try {
-        const members = await this.#membership.heartbeat();
+        const members = await this.#membership.heartbeat(this.#o.name, heartbeatMs * 3);
         const owned = new Set(assignPartitions(this.#o.partitions, members, this.#o.name));
         for (const [partition, worker] of this.#workers) {
           if (owned.has(partition)) continue;
@@ -135,7 +145,7 @@ export class PublisherWorker {
         concurrency: 1,
         lockDuration: this.#o.lockDurationMs,
         stalledInterval: this.#o.stalledIntervalMs,
-        // A job stalls when its publisher dies; it must be taken over, never failed (docs/architecture.md, "Publishing").
+        // A job stalls when its publisher dies; it must be taken over, never failed (DESIGN 3a).
         maxStalledCount: Number.MAX_SAFE_INTEGER,
       },
     );
@@ -192,9 +202,9 @@ export class PublisherWorker {
         } else {
           delivery.log.warn({ ...who, reason: action.reason }, 'head event skipped by an operator: acknowledged without sending');
         }
-        await requestHeadAction(this.#o.redis, this.#o.names.headActions, delivery.partition, { ...action, done: true }).catch(
-          (e: unknown) => delivery.log.warn({ err: e }, 'could not mark the head action done; a probe may do it again'),
-        );
+        await this.#headActions
+          .request(delivery.partition, { ...action, done: true })
+          .catch((e: unknown) => delivery.log.warn({ err: e }, 'could not mark the head action done; a probe may do it again'));
       },
     };
   }
@@ -211,16 +221,9 @@ export class PublisherWorker {
     what: 'job' | 'part',
   ): Promise<void> {
     if (events.length === 0) return;
-    const stats = this.#o.names.publisher(this.#o.name);
     await this.#o.ackStream.append(partition, events, {
       keepIds,
-      also: (multi) =>
-        multi
-          .hincrby(stats, 'jobs', what === 'job' ? 1 : 0)
-          .hincrby(stats, 'events', events.length)
-          .hset(stats, 'lastSeen', Date.now())
-          .expire(stats, 86_400)
-          .sadd(this.#o.names.publishers, this.#o.name),
+      also: (multi) => this.#stats.countAcknowledged(multi, this.#o.name, { events: events.length, wholeJob: what === 'job' }),
     });
     this.#published += events.length;
     this.#observer.published(partition, events, new Date());
@@ -276,17 +279,15 @@ export class PublisherWorker {
       // are still in the outbox, unacknowledged, so dropping it loses nothing.
       // Read together: one round trip, and head actions (rare) cost a healthy job nothing.
       const [current, headActions] = await Promise.all([
-        this.#o.redis.get(this.#o.names.epoch),
-        readHeadActions(this.#o.redis, this.#o.names.headActions, partition, (text) =>
-          log.warn({ entry: text }, 'dropped a head action that is not valid'),
-        ),
+        CursorStore.readEpoch(this.#o.redis, this.#o.names),
+        this.#headActions.read(partition, (text) => log.warn({ entry: text }, 'dropped a head action that is not valid')),
       ]);
       if (current !== epoch) {
         log.warn('job from before Redis lost its data: dropped; its events are enqueued again in order');
         return;
       }
       // An operator restarted the halted partition (its flag is gone): full attempts again.
-      if (this.#delivery.haltOf(partition) && !(await this.#o.redis.hexists(this.#o.names.halted, String(partition)))) {
+      if (this.#delivery.haltOf(partition) && !(await this.#halted.has(partition))) {
         this.#delivery.operatorRestarted(partition);
       }
       const ids = new Set(events.map((event) => event.id));
@@ -299,17 +300,15 @@ export class PublisherWorker {
       await this.#acknowledge(partition, events, delivery.keepIds, 'job');
       // Bookkeeping only, like the halted flag below. Stale actions (their events acknowledged) go too.
       const done = headActions.filter((action) => ids.has(action.outboxId) || action.outboxId < (events[0]?.id ?? 0));
-      await clearHeadActions(
-        this.#o.redis,
-        this.#o.names.headActions,
-        partition,
-        done.map((action) => action.outboxId),
-      ).catch((e: unknown) => log.warn({ err: e }, 'could not clear the head actions'));
+      await this.#headActions
+        .clear(
+          partition,
+          done.map((action) => action.outboxId),
+        )
+        .catch((e: unknown) => log.warn({ err: e }, 'could not clear the head actions'));
       if (this.#delivery.delivered(partition, log)) {
         // Bookkeeping only: the job is acknowledged, so a failure here must not give it back.
-        await this.#o.redis
-          .hdel(this.#o.names.halted, String(partition))
-          .catch((e: unknown) => log.warn({ err: e }, 'could not clear the halted flag'));
+        await this.#halted.clear(partition).catch((e: unknown) => log.warn({ err: e }, 'could not clear the halted flag'));
       }
     } catch (error) {
       if (!(error instanceof GiveBack)) {
@@ -321,7 +320,7 @@ export class PublisherWorker {
       if (halted !== undefined && !this.#closing.signal.aborted) {
         const { reason, outboxId, poison, since } = halted;
         const state = { reason, outboxId, poison, since, publisher: this.#o.name };
-        await writeHaltedState(this.#o.redis, this.#o.names.halted, partition, state).catch(() => undefined);
+        await this.#halted.write(partition, state).catch(() => undefined);
       }
       // Given back because the publisher closes or lost the job: no probe delay, it is not halted.
       const delay = this.#closing.signal.aborted || lost.signal.aborted ? 0 : this.#o.haltProbeIntervalMs;

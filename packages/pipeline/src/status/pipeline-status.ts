@@ -1,8 +1,15 @@
 import type { PublishJobData } from '@outbox/contracts';
-import type { PipelineNames, RedisClient } from '@outbox/queue';
+import {
+  activeJobOwner,
+  CaptureStatusStore,
+  type HaltedState,
+  HaltedStore,
+  MembershipStore,
+  type PipelineNames,
+  PublisherStatsStore,
+  type RedisClient,
+} from '@outbox/queue';
 import type { Queue } from 'bullmq';
-import { type HaltedState, parseHaltedState } from '../publisher/halted-state.ts';
-import { readPublisherPartitions } from '../publisher/partition-count.ts';
 import { taskOwners } from './task-owners.ts';
 
 /** Kafka Connect's task states, plus HALTED: attempts ran out, probed until it works again. */
@@ -60,17 +67,7 @@ const liveMs = 3000;
 
 /** Publishers with a heartbeat in the last few seconds, sorted. */
 export async function livePublishers(redis: RedisClient, names: PipelineNames, now = Date.now()): Promise<string[]> {
-  return (await redis.zrangebyscore(names.members, now - liveMs, '+inf')).sort();
-}
-
-/**
- * The worker holding a queue's active job, if any. Only its `processedBy` field (BullMQ's `pb`) is
- * read: loading the job would fetch its events too — up to 512 KiB per partition, every second the
- * status page polls.
- */
-async function activeOwner(redis: RedisClient, queue: Queue<PublishJobData>): Promise<string | null> {
-  const [jobId] = await redis.lrange(queue.keys.active as string, 0, 0);
-  return jobId ? redis.hget(queue.toKey(jobId), 'pb') : null;
+  return new MembershipStore(redis, names).live(liveMs, now);
 }
 
 /** The connector as Redis sees it: per partition its state, owner and backlog; per publisher its work. */
@@ -82,14 +79,15 @@ export async function readConnectorStatus(
   /** Kept in SQLite by the capture worker, which owns the decision (BullMQ's paused flags follow it). */
   state: ConnectorStatus['connector']['state'],
 ): Promise<ConnectorStatus> {
+  const stats = new PublisherStatsStore(redis, names);
   const [capture, halted, publisherNames, live] = await Promise.all([
-    redis.hgetall(names.captureStatus),
-    redis.hgetall(names.halted),
-    redis.smembers(names.publishers),
+    new CaptureStatusStore(redis, names).read(),
+    new HaltedStore(redis, names).readAll(),
+    stats.publishers(),
     livePublishers(redis, names),
   ]);
-  const inFlight = capture.inFlight ? (JSON.parse(capture.inFlight) as number[]) : [];
-  const counts = await Promise.all(live.map((name) => readPublisherPartitions(redis, names, name)));
+  const inFlight = capture?.inFlight ?? [];
+  const counts = await Promise.all(live.map((name) => stats.readPartitions(name)));
   const assigned = taskOwners(
     queues.length,
     live.map((name, i) => ({ name, partitions: counts[i] ?? null })),
@@ -99,10 +97,9 @@ export async function readConnectorStatus(
     queues.map(async (queue, id): Promise<TaskStatus> => {
       const [counts, owner] = await Promise.all([
         queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
-        activeOwner(redis, queue),
+        activeJobOwner(redis, queue),
       ]);
-      const entry = halted[String(id)];
-      const haltedState = entry ? parseHaltedState(entry) : null;
+      const haltedState = halted.get(id) ?? null;
       const worker = owner ?? assigned.get(id) ?? null;
       const taskState: TaskState = haltedState ? 'HALTED' : state === 'PAUSED' ? 'PAUSED' : worker ? 'RUNNING' : 'UNASSIGNED';
       return {
@@ -121,13 +118,13 @@ export async function readConnectorStatus(
   const memberNames = [...new Set([...publisherNames, ...live])].sort();
   const publishers = await Promise.all(
     memberNames.map(async (name): Promise<PublisherStatus> => {
-      const stats = await redis.hgetall(names.publisher(name));
+      const { jobs, events, lastSeen } = await stats.read(name);
       return {
         name,
         live: live.includes(name),
-        jobs: Number(stats.jobs ?? 0),
-        events: Number(stats.events ?? 0),
-        lastSeen: stats.lastSeen ? new Date(Number(stats.lastSeen)).toISOString() : null,
+        jobs,
+        events,
+        lastSeen: lastSeen === null ? null : new Date(lastSeen).toISOString(),
       };
     }),
   );
@@ -137,9 +134,9 @@ export async function readConnectorStatus(
     type: 'source',
     connector: { state },
     tasks,
-    outbox: capture.updatedAt
+    outbox: capture
       ? {
-          pending: Number(capture.depth),
+          pending: capture.depth,
           oldestOccurredAt: capture.oldestOccurredAt || null,
           inFlight: inFlight.reduce((a, b) => a + b, 0),
           updatedAt: capture.updatedAt,

@@ -4,7 +4,10 @@ import { createLogger } from '@outbox/logger';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { fanOut } from '../pipeline-observer.ts';
-import { type Delivery, GiveBack, JobDelivery } from './job-delivery.ts';
+import { GiveBack } from './delivery-errors.ts';
+import type { DeliveryJob } from './delivery-job.ts';
+import { DeliveryProgress } from './delivery-progress.ts';
+import { JobDelivery } from './job-delivery.ts';
 
 const log = createLogger({ level: 'silent', format: 'json' });
 const tooLarge = () => Object.assign(new Error('too large'), { name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE' });
@@ -57,7 +60,7 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = [], partly =
     signal: new AbortController().signal,
     observer: fanOut([{ halted: (p) => seen.push(`halted ${p}`), resumed: (p) => seen.push(`resumed ${p}`) }], () => undefined),
   });
-  const job = (): Delivery => ({ partition: 0, log, aggregateType: 'users', topic: 'events', keepIds: [], handled: [] });
+  const job = (): DeliveryJob => ({ partition: 0, log, aggregateType: 'users', topic: 'events' });
   const delivered = (topic = 'events') => sent.filter((s) => s.topic === topic).flatMap((s) => s.ids);
   return { delivery, job, delivered, seen, broker };
 }
@@ -65,13 +68,13 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = [], partly =
 describe('JobDelivery', () => {
   it('halt mode: splits down to the poison event, delivers the ones before it and halts naming it', async () => {
     const { delivery, job, delivered } = setup('halt', [130]);
-    const halted = job();
-    await expect(delivery.deliver(halted, range(100, 149))).rejects.toBeInstanceOf(GiveBack);
+    const halted = new DeliveryProgress();
+    await expect(delivery.deliver(job(), range(100, 149), [], halted)).rejects.toBeInstanceOf(GiveBack);
     expect(delivered()).toEqual(range(100, 129).map((e) => e.id));
     // What the publisher acknowledges instead of sending again at the next probe.
     expect(halted.handled).toEqual(range(100, 129).map((e) => e.id));
-    expect(delivery.haltOf(0)).toMatchObject({ outboxId: 130, poison: true, probing: true });
-    expect(delivery.haltOf(0)?.reason).toContain('MESSAGE_TOO_LARGE: outbox id 130');
+    expect(delivery.halts.haltOf(0)).toMatchObject({ outboxId: 130, poison: true, probing: true });
+    expect(delivery.halts.haltOf(0)?.reason).toContain('MESSAGE_TOO_LARGE: outbox id 130');
   });
 
   it('halt mode: a payload that is not JSON halts before anything is sent', async () => {
@@ -79,7 +82,7 @@ describe('JobDelivery', () => {
     const events = [...range(1, 3), event(4, '{oops'), event(5)];
     await expect(delivery.deliver(job(), events)).rejects.toBeInstanceOf(GiveBack);
     expect(delivered()).toEqual([]);
-    expect(delivery.haltOf(0)).toMatchObject({ outboxId: 4, poison: true });
+    expect(delivery.halts.haltOf(0)).toMatchObject({ outboxId: 4, poison: true });
   });
 
   it("leaves the operators' events to their resolvers, in their place, and sends the others in order", async () => {
@@ -90,8 +93,7 @@ describe('JobDelivery', () => {
       resolved.push(e.id);
       expect(delivered()).toEqual(e.id === 3 ? [1, 2] : [1, 2, 4]);
     };
-    const resolvedJob = job();
-    await delivery.deliver(resolvedJob, events, [
+    const resolvedJob = await delivery.deliver(job(), events, [
       { outboxId: 3, resolve },
       { outboxId: 5, resolve },
     ]);
@@ -102,19 +104,17 @@ describe('JobDelivery', () => {
 
   it('dead-letter mode: dead-letters exactly the poison event and goes on', async () => {
     const { delivery, job, delivered } = setup('dead-letter', [7]);
-    const mixed = job();
-    await delivery.deliver(mixed, range(1, 10));
+    const mixed = await delivery.deliver(job(), range(1, 10));
     expect(mixed.handled.toSorted((a, b) => a - b)).toEqual(range(1, 10).map((e) => e.id));
     expect(delivered()).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
     expect(delivered('dlq')).toEqual([7]);
-    expect(delivery.haltOf(0)).toBeUndefined();
+    expect(delivery.halts.haltOf(0)).toBeUndefined();
   });
 
   it('never sends again what Kafka took of a partly accepted send: splits and retries start after it', async () => {
     const { delivery, job, delivered, broker } = setup('dead-letter', [7, 12], true);
     broker.dropAfter = 3;
-    const partly = job();
-    await delivery.deliver(partly, range(1, 15));
+    const partly = await delivery.deliver(job(), range(1, 15));
     expect(delivered()).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15]);
     expect(delivered('dlq')).toEqual([7, 12]);
     expect(partly.handled).toEqual(range(1, 15).map((e) => e.id));
@@ -124,7 +124,7 @@ describe('JobDelivery', () => {
     const { delivery, job, delivered } = setup('halt', [4], true);
     await expect(delivery.deliver(job(), range(1, 6))).rejects.toBeInstanceOf(GiveBack);
     expect(delivered()).toEqual([1, 2, 3]);
-    expect(delivery.haltOf(0)).toMatchObject({ outboxId: 4, poison: true });
+    expect(delivery.halts.haltOf(0)).toMatchObject({ outboxId: 4, poison: true });
   });
 
   it('sends nothing for a job whose lock is lost, and halts nothing', async () => {
@@ -133,14 +133,14 @@ describe('JobDelivery', () => {
     lost.abort();
     await expect(delivery.deliver({ ...job(), lost: lost.signal }, range(1, 5))).rejects.toBeInstanceOf(GiveBack);
     expect(delivered()).toEqual([]);
-    expect(delivery.haltOf(0)).toBeUndefined();
+    expect(delivery.halts.haltOf(0)).toBeUndefined();
   });
 
   it('a retriable halt names the first event not sent and is not poison', async () => {
     const { delivery, job, broker } = setup('halt');
     broker.down = true;
     await expect(delivery.deliver(job(), range(5, 9))).rejects.toBeInstanceOf(GiveBack);
-    expect(delivery.haltOf(0)).toMatchObject({ outboxId: 5, poison: false });
+    expect(delivery.halts.haltOf(0)).toMatchObject({ outboxId: 5, poison: false });
   });
 
   it('reports resumed after an operator restart, and a halt after it again', async () => {
@@ -150,15 +150,15 @@ describe('JobDelivery', () => {
     await expect(delivery.deliver(job(), range(1, 2))).rejects.toBeInstanceOf(GiveBack);
     expect(seen).toEqual(['halted 0']);
     // An operator cleared the flag: full attempts, still halted for the observers; failing again is a new halt.
-    delivery.operatorRestarted(0);
-    expect(delivery.haltOf(0)?.probing).toBe(false);
+    delivery.halts.operatorRestarted(0);
+    expect(delivery.halts.haltOf(0)?.probing).toBe(false);
     await expect(delivery.deliver(job(), range(1, 2))).rejects.toBeInstanceOf(GiveBack);
     expect(seen).toEqual(['halted 0', 'halted 0']);
-    delivery.operatorRestarted(0);
+    delivery.halts.operatorRestarted(0);
     broker.down = false;
     await delivery.deliver(job(), range(1, 2));
-    expect(delivery.delivered(0, log)).toBe(true);
-    expect(delivery.delivered(0, log)).toBe(false);
+    expect(delivery.halts.endHalt(0, log)).toBe(true);
+    expect(delivery.halts.endHalt(0, log)).toBe(false);
     expect(seen).toEqual(['halted 0', 'halted 0', 'resumed 0']);
   });
 });

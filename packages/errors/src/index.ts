@@ -1,1 +1,1 @@
-export { ConfigError, EnvironmentError, isRetriable, OutboxError, type OutboxErrorOptions } from './outbox-error.ts';
+export { ConfigError, EnvironmentError, OutboxError, type OutboxErrorOptions } from './outbox-error.ts';

@@ -10,7 +10,12 @@ export interface OutboxErrorOptions {
   cause?: unknown;
 }
 
-/** The base of every error the project throws on purpose. */
+/**
+ * The base of every error the project throws on purpose: a `code` to match on, whether a retry may
+ * help (`retriable`), and the `cause`. An error that is not an OutboxError is a bug or comes from a
+ * library: a send to Kafka classifies the library's (classifyKafkaError), and a bug is never
+ * retried.
+ */
 export class OutboxError extends Error {
   readonly code: string;
   readonly retriable: boolean;
@@ -41,10 +46,3 @@ export class ConfigError extends OutboxError {
  * retried.
  */
 export class EnvironmentError extends OutboxError {}
-
-/** True only for errors that say of themselves that a retry may help. */
-export function isRetriable(error: unknown): boolean {
-  if (error instanceof OutboxError) return error.retriable;
-  // kafkajs marks its own errors with `retriable`; anything else is treated as a bug.
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
-}

@@ -1,6 +1,7 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { classifyKafkaError } from './classify-error.ts';
+import { PartlyAcceptedError } from './event-producer.ts';
 
 function protocolError(type: string, retriable: boolean) {
   // kafkajs' types say Error, but the constructor reads the broker error's fields.
@@ -25,6 +26,15 @@ describe('classifyKafkaError', () => {
       poison: true,
     });
     expect(classifyKafkaError(new TypeError('x is undefined'))).toMatchObject({ retriable: false, type: 'TypeError' });
+  });
+
+  it('judges a partly accepted send by the failure that stopped it', () => {
+    const outage = new PartlyAcceptedError(3, new KafkaJSConnectionError('Connection refused'));
+    expect(outage).toMatchObject({ code: 'KAFKA_PARTLY_ACCEPTED', retriable: true, accepted: 3 });
+    expect(classifyKafkaError(outage)).toMatchObject({ retriable: true });
+    const refused = new PartlyAcceptedError(3, protocolError('MESSAGE_TOO_LARGE', false));
+    expect(refused.retriable).toBe(false);
+    expect(classifyKafkaError(refused)).toMatchObject({ retriable: false, poison: true });
   });
 
   it('asks for a new producer when the broker lost its sequence state', () => {

@@ -1,5 +1,10 @@
+import { OutboxError } from '@outbox/errors';
+
 export interface KafkaErrorClass {
-  /** Whether the same send may succeed later (broker down, leader moving, timeouts). */
+  /**
+   * Whether the same send may succeed later (broker down, leader moving, timeouts): the decision
+   * the publisher's retries read (see RetryingSend in the pipeline).
+   */
   retriable: boolean;
   /** The broker's error type when there is one (e.g. `MESSAGE_TOO_LARGE`), else the error's name. */
   type: string;
@@ -15,8 +20,9 @@ const producerStateTypes = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRO
 
 /**
  * kafkajs wraps the broker's error in "retries exceeded" errors, which call themselves
- * non-retriable; what matters is the innermost cause. Anything that is not a kafkajs error is a
- * bug in our code and is never retried.
+ * non-retriable; what matters is the innermost cause. Our own errors (OutboxError) say whether they
+ * are `retriable`; anything else that is not a kafkajs error is a bug in our code and is never
+ * retried.
  */
 export function classifyKafkaError(error: unknown): KafkaErrorClass {
   const chain: { name?: string; type?: string; retriable?: boolean }[] = [];
@@ -31,5 +37,6 @@ export function classifyKafkaError(error: unknown): KafkaErrorClass {
   if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false, poison: true };
   if (typed?.type && producerStateTypes.has(typed.type)) return { retriable: true, type, recreateProducer: true, poison: false };
   const fromKafkajs = chain.some((e) => e.name?.startsWith('KafkaJS'));
-  return { retriable: fromKafkajs, type, recreateProducer: false, poison: false };
+  const ours = chain.find((e) => e instanceof OutboxError);
+  return { retriable: fromKafkajs || ours?.retriable === true, type, recreateProducer: false, poison: false };
 }

@@ -1,3 +1,4 @@
+import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { classifyKafkaError } from './classify-error.ts';
@@ -160,11 +161,15 @@ export class EventProducer {
  * A send whose first `accepted` messages Kafka took before a later request of it failed (`cause`),
  * so that a retry sends only the rest instead of writing those again.
  */
-export class PartlyAcceptedError extends Error {
+export class PartlyAcceptedError extends OutboxError {
   readonly accepted: number;
   constructor(accepted: number, cause: unknown) {
-    super(`Kafka accepted the first ${accepted} messages of the send, then: ${(cause as Error).message}`, { cause });
-    this.name = 'PartlyAcceptedError';
+    super(`Kafka accepted the first ${accepted} messages of the send, then: ${(cause as Error).message}`, {
+      code: 'KAFKA_PARTLY_ACCEPTED',
+      // The rest of the send may go through when the failure that stopped it may.
+      retriable: classifyKafkaError(cause).retriable,
+      cause,
+    });
     this.accepted = accepted;
   }
 }

@@ -51,8 +51,9 @@ export async function connectWithRetry(
     initialMs: 500,
     maxMs: 10_000,
     signal: options.signal,
-    // Our own errors say what is wrong (a missing topic with creation off): waiting cannot fix them.
-    retryIf: (error) => !(error instanceof OutboxError),
+    // Our own errors say whether waiting can fix them (a missing topic with creation off cannot);
+    // kafkajs' are all waited out here, where the broker must come up eventually.
+    retryIf: (error) => !(error instanceof OutboxError) || error.retriable,
     onRetry: (error, attempt, delayMs) =>
       options.logger.warn(
         { brokers: options.brokers, attempt, delayMs, err: error },

@@ -1,18 +1,17 @@
+import { OutboxError } from '@outbox/errors';
 import type { z } from 'zod';
 
 /**
  * An error the REST API answers with its own status: `{ error_code, code, message }`, the shape of
  * Kafka Connect's errors plus a code scripts can match on.
  */
-export class ApiError extends Error {
+export class ApiError extends OutboxError {
   readonly statusCode: number;
-  readonly code: string;
   readonly details: unknown;
 
   constructor(statusCode: number, code: string, message: string, details?: unknown) {
-    super(message);
+    super(message, { code });
     this.statusCode = statusCode;
-    this.code = code;
     this.details = details;
   }
 }

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { OutboxError } from '@outbox/errors';
 
 /** Resolves after `ms`, or early (without throwing) when the signal aborts. */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -57,10 +58,9 @@ export async function retryForever<T>(task: () => Promise<T>, options: RetryFore
 }
 
 /** What {@link withTimeout} rejects with when the work did not answer in time. */
-export class TimeoutError extends Error {
+export class TimeoutError extends OutboxError {
   constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'TimeoutError';
+    super(`no answer within ${ms} ms`, { code: 'TIMEOUT', retriable: true });
   }
 }
 

@@ -1,3 +1,5 @@
+import { OutboxError } from '@outbox/errors';
+
 /** What a send failed with, as a dead letter records it. */
 export interface Failure {
   type: string;
@@ -6,14 +8,22 @@ export interface Failure {
   firstFailure: Date;
 }
 
-/** Thrown inside a job to give it back to its queue without failing it. */
-export class GiveBack extends Error {}
+/**
+ * Thrown inside a job to give it back to its queue without failing it (its partition halted, the
+ * publisher closing, its lock lost). Not retriable: nothing retries it in place; the job itself is
+ * tried again from its queue.
+ */
+export class GiveBack extends OutboxError {
+  constructor() {
+    super('the job goes back to the head of its queue', { code: 'JOB_GIVEN_BACK' });
+  }
+}
 
-/** A send Kafka rejected for good because of the records in it. */
-export class Poison extends Error {
+/** A send Kafka rejected for good because of the records in it: split, dead-lettered or halted on, never retried. */
+export class Poison extends OutboxError {
   readonly failure: Failure;
-  constructor(failure: Failure) {
-    super(failure.message);
+  constructor(failure: Failure, cause: unknown) {
+    super(failure.message, { code: 'KAFKA_REFUSED_RECORDS', cause });
     this.failure = failure;
   }
 }

@@ -53,7 +53,7 @@ export class RetryingSend {
         const kind = classifyKafkaError(error);
         const message = (error as Error).message;
         if (!kind.retriable && kind.poison && onRefusal === 'throw') {
-          throw new Poison({ type: kind.type, message, attempts: attempt, firstFailure });
+          throw new Poison({ type: kind.type, message, attempts: attempt, firstFailure }, error);
         }
         const outboxId = headId();
         if (!kind.retriable) halts.haltJob(job, { reason: `${kind.type}: ${message}`, outboxId, poison: kind.poison }, error);

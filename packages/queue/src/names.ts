@@ -5,7 +5,7 @@ export interface PipelineNames {
   cursors: string;
   /**
    * Redis string: the capture's epoch, renewed whenever Redis is found to have lost its data. Jobs
-   * carry it, and a publisher drops a job whose epoch is not the current one (see PublisherWorker).
+   * carry it, and a publisher drops a job whose epoch is not the current one (see JobProcessor).
    */
   epoch: string;
   /** Redis stream of acknowledgements from publishers to the capture worker. */

@@ -27,23 +27,23 @@ export interface ConnectorAdminOptions {
  * outbox (and so the pause decision, kept in SQLite beside it); every action is logged.
  */
 export class ConnectorAdmin {
-  readonly #o: ConnectorAdminOptions;
+  readonly #options: ConnectorAdminOptions;
   readonly #log: Logger;
   readonly #halted: HaltedStore;
 
   constructor(options: ConnectorAdminOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#log = options.logger.child({ component: 'admin' });
     this.#halted = new HaltedStore(options.redis, options.names);
   }
 
   get name(): string {
-    return this.#o.name;
+    return this.#options.name;
   }
 
   /** How many partitions (Kafka Connect's tasks) the connector has. */
   get partitions(): number {
-    return this.#o.queues.length;
+    return this.#options.queues.length;
   }
 
   /**
@@ -53,7 +53,8 @@ export class ConnectorAdmin {
   async status(): Promise<ConnectorStatus> {
     try {
       return await withTimeout(
-        () => readConnectorStatus(this.#o.redis, this.#o.names, this.#o.queues, this.#o.name, this.state()),
+        () =>
+          readConnectorStatus(this.#options.redis, this.#options.names, this.#options.queues, this.#options.name, this.state()),
         statusDeadlineMs,
       );
     } catch (error) {
@@ -62,13 +63,13 @@ export class ConnectorAdmin {
         'UNAVAILABLE',
         'REDIS_UNAVAILABLE',
         `Redis does not answer within ${statusDeadlineMs / 1000} s: nothing is published until it is back; ` +
-          `${this.#o.store.stats().depth} events wait in the outbox, and the writer keeps committing`,
+          `${this.#options.store.stats().depth} events wait in the outbox, and the writer keeps committing`,
       );
     }
   }
 
   state(): ConnectorState {
-    return this.#o.store.connectorState();
+    return this.#options.store.connectorState();
   }
 
   /**
@@ -76,17 +77,17 @@ export class ConnectorAdmin {
    * goes on filling the queues up to their in-flight budget, so resuming starts at full speed.
    */
   pause(): Promise<void> {
-    return this.#o.operatorTurn(async () => {
-      this.#o.store.setConnectorState('PAUSED');
-      await Promise.all(this.#o.queues.map((queue) => queue.pause()));
+    return this.#options.operatorTurn(async () => {
+      this.#options.store.setConnectorState('PAUSED');
+      await Promise.all(this.#options.queues.map((queue) => queue.pause()));
       this.#log.warn('connector paused by an operator: publishers take no new jobs');
     });
   }
 
   resume(): Promise<void> {
-    return this.#o.operatorTurn(async () => {
-      this.#o.store.setConnectorState('RUNNING');
-      await Promise.all(this.#o.queues.map((queue) => queue.resume()));
+    return this.#options.operatorTurn(async () => {
+      this.#options.store.setConnectorState('RUNNING');
+      await Promise.all(this.#options.queues.map((queue) => queue.resume()));
       this.#log.warn('connector resumed by an operator');
     });
   }
@@ -101,7 +102,7 @@ export class ConnectorAdmin {
     for (const partition of chosen) {
       // The publisher sees the flag gone and gives the head job its full attempts again.
       await this.#halted.clear(partition);
-      await this.#o.queues[partition]?.removeRateLimitKey();
+      await this.#options.queues[partition]?.removeRateLimitKey();
     }
     if (chosen.length > 0) this.#log.warn({ partitions: chosen }, 'halted partitions restarted by an operator');
     return chosen;

@@ -54,7 +54,7 @@ export interface ReplayResult {
  * left as it was. Runs in the capture worker, which owns the database.
  */
 export class DeadLetterAdmin {
-  readonly #o: DeadLetterAdminOptions;
+  readonly #options: DeadLetterAdminOptions;
   readonly #log: Logger;
   /** Replays run one at a time, so two "all" requests cannot both send the same dead letter. */
   readonly #oneReplayAtATime: Serial = serial();
@@ -68,7 +68,7 @@ export class DeadLetterAdmin {
   #lastRead: { offsets: string; letters: Promise<TopicLetter[]> } | undefined;
 
   constructor(options: DeadLetterAdminOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#log = options.logger.child({ component: 'dead-letters' });
   }
 
@@ -112,15 +112,18 @@ export class DeadLetterAdmin {
     const base = { eventId: letter.eventId, outboxId: letter.outboxId, topic: letter.originalTopic };
     let value: string = record.value;
     if (letter.valueDropped) {
-      const kept = this.#o.store.keptPayload(letter.outboxId);
+      const kept = this.#options.store.keptPayload(letter.outboxId);
       if (!kept || kept.eventId !== letter.eventId) {
         return { ...base, outcome: 'FAILED', error: 'its value was dropped and its payload is not in the dead-letter table' };
       }
       value = kept.payload;
     }
-    const replayedAt = (this.#o.now ?? (() => new Date()))();
+    const replayedAt = (this.#options.now ?? (() => new Date()))();
     try {
-      await this.#o.send(letter.originalTopic, fromDeadLetter({ key: record.key, value, headers: record.headers }, replayedAt));
+      await this.#options.send(
+        letter.originalTopic,
+        fromDeadLetter({ key: record.key, value, headers: record.headers }, replayedAt),
+      );
     } catch (error) {
       const error_ = `${classifyKafkaError(error).type}: ${(error as Error).message}`;
       this.#log.warn(
@@ -132,7 +135,7 @@ export class DeadLetterAdmin {
     // Recorded once Kafka has it: a crash in between replays it again, with the same id header. A
     // failure to record is this letter's outcome, not the batch's: the others' outcomes still count.
     try {
-      this.#o.store.recordReplay({ ...base, replayedAt: replayedAt.toISOString(), replayedBy: requestedBy });
+      this.#options.store.recordReplay({ ...base, replayedAt: replayedAt.toISOString(), replayedBy: requestedBy });
     } catch (error) {
       const why = `replayed, but recording it failed: ${(error as Error).message}`;
       this.#log.error({ eventId: letter.eventId, topic: letter.originalTopic, err: error }, why);
@@ -151,7 +154,7 @@ export class DeadLetterAdmin {
    */
   async #read(): Promise<{ letter: DeadLetter; record: TopicRecord }[]> {
     const letters = await this.#topicLetters();
-    const replays = this.#o.store.replays();
+    const replays = this.#options.store.replays();
     return letters.map(({ letter, record }) => {
       const replay = replays.get(letter.eventId);
       return {
@@ -164,7 +167,7 @@ export class DeadLetterAdmin {
   async #topicLetters(): Promise<TopicLetter[]> {
     // Asked before reading: the read then reaches at least these offsets, so what is kept under
     // them never misses a record they cover (at worst it holds more, and the next call reads again).
-    const offsets = (await this.#o.topicOffsets(this.#o.dlqTopic))
+    const offsets = (await this.#options.topicOffsets(this.#options.dlqTopic))
       .map((p) => `${p.partition}:${p.low}-${p.high}`)
       .sort()
       .join(',');
@@ -182,7 +185,7 @@ export class DeadLetterAdmin {
 
   /** The dead-letter topic's records, one per event (a duplicate dead letter counts once). */
   async #readTopic(): Promise<TopicLetter[]> {
-    const records = await this.#o.readTopic(this.#o.dlqTopic);
+    const records = await this.#options.readTopic(this.#options.dlqTopic);
     const seen = new Set<string>();
     const letters: TopicLetter[] = [];
     for (const record of records) {

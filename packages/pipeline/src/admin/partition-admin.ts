@@ -49,20 +49,20 @@ export interface HeadRequest {
  * a halted partition stopped at. Every change is logged with who asked for it.
  */
 export class PartitionAdmin {
-  readonly #o: PartitionAdminOptions;
+  readonly #options: PartitionAdminOptions;
   readonly #log: Logger;
   readonly #halted: HaltedStore;
   readonly #headActions: HeadActionStore;
 
   constructor(options: PartitionAdminOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#log = options.logger.child({ component: 'admin' });
     this.#halted = new HaltedStore(options.redis, options.names);
     this.#headActions = new HeadActionStore(options.redis, options.names);
   }
 
   offsets(): Promise<PartitionOffset[]> {
-    return this.#o.capture.offsets();
+    return this.#options.capture.offsets();
   }
 
   /**
@@ -72,8 +72,8 @@ export class PartitionAdmin {
    * their events are sent again from the new cursor, and an old "skip" must not apply to them.
    */
   rewind(targets: readonly { partition: number; offset?: number }[], requestedBy: string | null): Promise<RewindPlan[]> {
-    return this.#o.operatorTurn(async () => {
-      if (this.#o.store.connectorState() !== 'PAUSED') {
+    return this.#options.operatorTurn(async () => {
+      if (this.#options.store.connectorState() !== 'PAUSED') {
         throw new AdminError(
           'CONFLICT',
           'CONNECTOR_NOT_PAUSED',
@@ -82,7 +82,7 @@ export class PartitionAdmin {
       }
       for (const { partition } of targets) this.#partition(partition);
       await this.#headActions.clearPartitions(targets.map((t) => t.partition));
-      const plans = await this.#o.capture.rewind(targets);
+      const plans = await this.#options.capture.rewind(targets);
       this.#log.warn({ rewound: plans, requestedBy }, 'offsets rewound by an operator; their rows are enqueued again');
       return plans;
     });
@@ -96,7 +96,7 @@ export class PartitionAdmin {
    * healthy and would be lost for nothing: refused unless `force`.
    */
   resolveHead(partition: number, request: HeadRequest, requestedBy: string | null): Promise<HeadResolution> {
-    return this.#o.operatorTurn(async () => {
+    return this.#options.operatorTurn(async () => {
       this.#partition(partition);
       const halted = await this.#halted.read(partition);
       if (!halted) {
@@ -129,7 +129,7 @@ export class PartitionAdmin {
         { partition, action: request.action, outboxId: head.id, eventId: head.eventId, reason: request.reason, requestedBy },
         `head event of halted partition ${partition}: ${request.action} requested by an operator`,
       );
-      await this.#o.restart([partition]);
+      await this.#options.restart([partition]);
       const { id: outboxId, eventId, aggregateId, eventType } = head;
       return { partition, action: request.action, event: { outboxId, eventId, aggregateId, eventType } };
     });
@@ -151,13 +151,17 @@ export class PartitionAdmin {
   }
 
   #partition(partition: number): void {
-    if (partition >= this.#o.queues.length) {
-      throw new AdminError('NOT_FOUND', 'NOT_FOUND', `no partition ${partition}: there are 0 to ${this.#o.queues.length - 1}`);
+    if (partition >= this.#options.queues.length) {
+      throw new AdminError(
+        'NOT_FOUND',
+        'NOT_FOUND',
+        `no partition ${partition}: there are 0 to ${this.#options.queues.length - 1}`,
+      );
     }
   }
 
   #queue(partition: number) {
-    const queue = this.#o.queues[partition];
+    const queue = this.#options.queues[partition];
     if (!queue) throw new AdminError('NOT_FOUND', 'NOT_FOUND', `no partition ${partition}`);
     return queue;
   }

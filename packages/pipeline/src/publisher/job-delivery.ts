@@ -8,6 +8,7 @@ import { DeliveryProgress } from './delivery-progress.ts';
 import { PartitionHalts } from './partition-halts.ts';
 import { RetryingSend } from './retrying-send.ts';
 
+/** How jobs are delivered; the settings come from the configuration (`publisher.*`), as for PublisherWorkerOptions. */
 export interface JobDeliveryOptions {
   /** Sends to Kafka; a send spanning several requests reports what Kafka took (PartlyAcceptedError). */
   producer: EventProducer;

@@ -3,6 +3,11 @@ import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
 import type { PipelineObserver } from '../pipeline-observer.ts';
 import type { JobDeliveryOptions } from './job-delivery.ts';
 
+/**
+ * A publisher's dependencies and settings. The settings have no defaults here: the publisher
+ * service passes the configuration's (`publisher.*` and `kafka.*Template`, whose defaults are in
+ * packages/config/src/schema.ts).
+ */
 export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal' | 'observer'> {
   /** Shown as the owner of the partitions it works on (BullMQ's `processedBy`). */
   name: string;
@@ -18,6 +23,7 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
   ackStream: AckStream;
   /** The topic of an aggregate type (`{aggregateType}` is replaced). */
   topicTemplate: string;
+  /** The publisher logs through a child of it (component `publisher`, with its name). */
   logger: Logger;
   /**
    * Told what the publisher does (sends, retries, dead letters, halts and resumes), so metrics and

@@ -1,8 +1,11 @@
 import type { OutboxKey, OutboxRow } from '@outbox/contracts';
-import type BetterSqlite3 from 'better-sqlite3';
+import { columnBytesReader } from './column-bytes.ts';
 import { quoteIdentifier } from './identifiers.ts';
-import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow, type ReadBytes } from './normalize-row.ts';
+import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow } from './normalize-row.ts';
 import { type Database, openDatabase } from './open-database.ts';
+import { type OutboxMeta, outboxMeta } from './outbox-meta.ts';
+
+export type { ConnectorState } from './outbox-meta.ts';
 
 /** An acknowledgement of one event: the row it names, and the event the publisher sent from it. */
 export interface AckedEvent {
@@ -19,7 +22,7 @@ export interface OutboxStats {
 }
 
 /** The capture worker's queries on one outbox table; each statement is its own short transaction. */
-export interface OutboxStore {
+export interface OutboxStore extends OutboxMeta {
   readonly table: string;
   /** Rows with `id > afterId`, in id (= commit) order. */
   readAfter(afterId: number, limit: number): OutboxRow[];
@@ -44,17 +47,7 @@ export interface OutboxStore {
   stats(): OutboxStats;
   /** The highest id ever handed out for the table, even if that row is gone (0 if none). */
   lastAssignedId(): number;
-  /** A random id created with the outbox, naming this database file. */
-  instanceId(): string;
-  /**
-   * Whether an operator paused the connector. Kept in SQLite, not only in Redis, so that a pause
-   * survives Redis losing its data (docs/architecture.md, "Operating: where the API lives, and why").
-   */
-  connectorState(): ConnectorState;
-  setConnectorState(state: ConnectorState): void;
 }
-
-export type ConnectorState = 'RUNNING' | 'PAUSED';
 
 export function createOutboxStore(db: Database, table: string): OutboxStore {
   const t = quoteIdentifier(table);
@@ -69,15 +62,7 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
   const readKeys = db.prepare<[string], RawOutboxRow>(
     `SELECT id, eventId, aggregateId FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
   );
-  const bytesOf = new Map<string, BetterSqlite3.Statement<[number], { bytes: Buffer | null }>>();
-  const readBytes: ReadBytes = (column, id) => {
-    let statement = bytesOf.get(column);
-    if (!statement) {
-      statement = db.prepare(`SELECT CAST(${quoteIdentifier(column)} AS BLOB) AS bytes FROM ${t} WHERE id = ?`);
-      bytesOf.set(column, statement);
-    }
-    return statement.get(id)?.bytes ?? null;
-  };
+  const readBytes = columnBytesReader(db, table);
   // One statement with a JSON array: no limit on bound parameters and one plan for any batch size.
   const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`);
   const stats = db.prepare<[], OutboxStats>(
@@ -91,11 +76,6 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
      FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
   );
   const lastAssigned = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?');
-  const instance = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'instanceId'");
-  const state = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'connectorState'");
-  const setState = db.prepare<[string]>(
-    "INSERT INTO outbox_meta (key, value) VALUES ('connectorState', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
 
   const deleteIdList = (ids: readonly number[]) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes);
   const keepDeadLetters = (ids: readonly number[]) =>
@@ -127,13 +107,7 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     keepDeadLetters,
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
     lastAssignedId: () => lastAssigned.get(table)?.seq ?? 0,
-    instanceId: () => {
-      const row = instance.get();
-      if (!row) throw new Error('outbox_meta has no instanceId: run migrateOutbox first');
-      return row.value;
-    },
-    connectorState: () => (state.get()?.value === 'PAUSED' ? 'PAUSED' : 'RUNNING'),
-    setConnectorState: (value) => void setState.run(value),
+    ...outboxMeta(db),
   };
 }
 

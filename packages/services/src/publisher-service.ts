@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import { connectWithRetry, createKafka, EventProducer, ensureTopics, topicFor } from '@outbox/kafka';
+import { connectWithRetry, createKafka, EventProducer } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
+import { ensureConnectorTopics } from './connector-topics.ts';
 import { startOpsHttp } from './ops-http.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -11,29 +12,7 @@ import type { ServiceContext } from './service-context.ts';
 export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
     const kafka = createKafka(config.kafka, logger);
-    // Connect and check the topics as one step, retried: a broker that is down or frozen at start-up
-    // is waited for, like every other dependency; a missing topic with creation off is not.
-    const admin = kafka.admin();
-    await connectWithRetry(
-      'topics',
-      async () => {
-        await admin.connect();
-        try {
-          const topics = [config.kafka.topicTemplate, config.kafka.dlqTopicTemplate].map((t) =>
-            topicFor(t, config.outbox.aggregateType),
-          );
-          const created = await ensureTopics(admin, topics, {
-            create: config.kafka.createTopics,
-            partitions: config.kafka.topicPartitions,
-            replicationFactor: config.kafka.topicReplicationFactor,
-          });
-          if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
-        } finally {
-          await admin.disconnect();
-        }
-      },
-      { brokers: config.kafka.brokers, logger },
-    );
+    await ensureConnectorTopics(kafka, config, logger);
 
     const producer = new EventProducer({
       kafka,

@@ -24,7 +24,8 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], opti
   if (!options.create) {
     throw new OutboxError(
       `Kafka topic(s) ${missing.join(', ')} do not exist and topic creation is off (OUTBOX_CREATE_TOPICS=false): create them, or turn creation on`,
-      { code: 'TOPIC_MISSING', retriable: true },
+      // Configuration, not a passing fault: start-up waits for a broker, not for an operator.
+      { code: 'TOPIC_MISSING', retriable: false },
     );
   }
   await admin.createTopics({

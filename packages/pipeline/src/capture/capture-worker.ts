@@ -82,10 +82,9 @@ export class CaptureWorker {
     // Acknowledgements read before a crash but never applied go first, so they are not re-sent.
     await this.#acks.applyPending();
     await this.#options.applyQueueSettings();
-    await this.#restoreCursors();
     // A restart keeps the epoch, so the jobs already queued stay valid. No epoch means Redis lost
     // its data (cursors can reappear without one, written by a save racing the loss): start over.
-    if (!(await this.#redis.adoptEpoch())) await this.#recoverFromRedisLoss('lost');
+    if (!(await this.#restoreCursors())) await this.#recoverFromRedisLoss('lost');
     this.#watcher = watchDatabase(this.#options.dbPath, () => this.#wake.wake());
     this.#loops = [
       this.#runLoop('capture', () => this.#exclusive(() => this.#captureOnce())),
@@ -102,7 +101,8 @@ export class CaptureWorker {
     this.#log.info(this.counts, 'capture worker stopped');
   });
 
-  async #restoreCursors(): Promise<void> {
+  /** Cursors and in-flight rows as Redis and the outbox have them; false when Redis holds no epoch. */
+  async #restoreCursors(): Promise<boolean> {
     const partitions = this.#options.queues.length;
     const saved = await this.#redis.load(partitions);
     if (saved) {
@@ -123,8 +123,8 @@ export class CaptureWorker {
     // stream already (publishers acknowledge before they complete), so its rows are deleted below.
     // Any other row the cursors passed — a database restored from an older copy, an explicit id —
     // is enqueued by the first sweep (see find-stranded.ts).
-    const { epoch } = await this.#options.cursorStore.marks();
-    if (!epoch) return;
+    if (!(await this.#redis.adoptEpoch())) return false;
+    const { epoch } = this.#redis;
     const queued = await Promise.all(this.#options.queues.map((queue) => queuedEvents(queue, epoch)));
     await this.#acks.applyAll();
     scanOutbox(this.#options.store, Math.max(0, ...this.#cursors), (row) => {
@@ -132,6 +132,7 @@ export class CaptureWorker {
       if (row.id <= (this.#cursors[p] ?? 0) && queued[p]?.get(row.id) === row.eventId) this.#inFlight.add(p, [row]);
       return true;
     });
+    return true;
   }
 
   /** Each partition's cursor, rows in flight and oldest row in the outbox. */
@@ -240,8 +241,7 @@ export class CaptureWorker {
       jobMaxBytes: this.#options.jobMaxBytes,
       partitionOf: this.#options.partitionOf,
     });
-    const byPartition = Map.groupBy(plan.jobs, (job) => job.partition);
-    await Promise.all([...byPartition].map(([partition, jobs]) => this.#enqueue(partition, jobs)));
+    const byPartition = await this.#enqueueAll(plan.jobs);
     // A cursor moves only once its partition's jobs are safely in Redis.
     this.#cursors = plan.cursors;
     const jobsAdded = this.#cursors.map((_, p) => byPartition.get(p)?.length ?? 0);
@@ -254,9 +254,10 @@ export class CaptureWorker {
    * a restored database at once, rows passed any other way every `sweepIntervalMs`.
    */
   async #recoverPassedRows(): Promise<void> {
-    const lowered = cursorsForSequence(this.#options.store.lastAssignedId(), this.#cursors);
+    const sequence = this.#options.store.lastAssignedId();
+    const lowered = cursorsForSequence(sequence, this.#cursors);
     if (lowered) {
-      this.#log.error({ cursors: this.#cursors }, restoredMessage(this.#options.store.lastAssignedId(), this.#cursors));
+      this.#log.error({ cursors: this.#cursors }, restoredMessage(sequence, this.#cursors));
       this.#inFlight.clearAll();
       await this.#redis.saveFresh(lowered);
       this.#cursors = lowered;
@@ -267,9 +268,14 @@ export class CaptureWorker {
     const stranded = findStranded(this.#options.store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
     if (stranded.length === 0) return;
     if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
-    const jobs = planStrandedJobs(this.#options.store.readIds(stranded.map((row) => row.id)), this.#options);
+    await this.#enqueueAll(planStrandedJobs(this.#options.store.readIds(stranded.map((row) => row.id)), this.#options));
+  }
+
+  /** Enqueues planned jobs, each partition's in order and the partitions side by side. */
+  async #enqueueAll(jobs: readonly PlannedJob[]): Promise<Map<number, PlannedJob[]>> {
     const byPartition = Map.groupBy(jobs, (job) => job.partition);
     await Promise.all([...byPartition].map(([partition, partitionJobs]) => this.#enqueue(partition, partitionJobs)));
+    return byPartition;
   }
 
   async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {

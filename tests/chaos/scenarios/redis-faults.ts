@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pipelineNames } from '@outbox/queue';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { ChaosOutcome, ChaosRun, ChaosScenario } from '../harness/chaos-scenario.ts';
@@ -6,6 +7,21 @@ import type { ChaosOutcome, ChaosRun, ChaosScenario } from '../harness/chaos-sce
 /** The capture worker must have noticed the loss; otherwise the fault was not really injected. */
 function expectLossNoticed({ fleetOutput }: ChaosOutcome): void {
   expect(fleetOutput('capture')).toContain('Redis lost its data');
+}
+
+/**
+ * The moment to strike, once the capture worker holds an epoch in Redis: a loss before that is its
+ * first start, which it rightly does not report (on a slow machine 10% of the load can be written
+ * before the worker is up).
+ */
+async function untilStrikeWhileCapturing(run: ChaosRun): Promise<void> {
+  await run.untilRandomMoment();
+  const { epoch } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
+  for (let held = 0; held === 0; await sleep(50)) {
+    await command(run, async (client) => {
+      held = await client.exists(epoch);
+    });
+  }
 }
 
 /** One command to the scenario's Redis, on a connection of its own. */
@@ -24,7 +40,7 @@ export function redisFlushall(): ChaosScenario {
     fault: 'Redis FLUSHALL',
     needs: { redis: true },
     inject: async (run) => {
-      await run.untilRandomMoment();
+      await untilStrikeWhileCapturing(run);
       await command(run, (client) => client.flushall());
       run.log(`FLUSHALL with ${run.committed()} events written`);
       return Date.now();
@@ -39,7 +55,7 @@ export function redisRestart(): ChaosScenario {
     fault: 'Redis restart',
     needs: { redis: true },
     inject: async (run) => {
-      await run.untilRandomMoment();
+      await untilStrikeWhileCapturing(run);
       const redis = run.redis;
       if (!redis) throw new Error('the Redis restart scenario needs a Redis of its own');
       await redis.stop();
@@ -61,7 +77,7 @@ export function redisRollback(): ChaosScenario {
     fault: 'Redis back from an older snapshot',
     needs: { redis: true },
     inject: async (run) => {
-      await run.untilRandomMoment();
+      await untilStrikeWhileCapturing(run);
       const redis = run.redis;
       if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
       // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.

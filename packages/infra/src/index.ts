@@ -5,3 +5,10 @@ export { projectRoot } from './paths.ts';
 export { freePort, isPortFree } from './ports.ts';
 export { isAlive, stopProcess } from './processes.ts';
 export { pingRedis, type RedisServer, type StartRedisOptions, startRedisServer } from './redis-server.ts';
+export {
+  type CertificateAuthority,
+  createCertificateAuthority,
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  issueCertificate,
+} from './tls-certs.ts';

@@ -22,7 +22,7 @@ describe('cursor control', () => {
     });
     const logger = createLogger({ level: 'warn', format: 'json' });
     const writer = await createWriterService({ config, logger });
-    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'test' });
+    const redis = createRedisClient(config.redis, { logger, connectionName: 'test' });
     const names = pipelineNames(config.redis.prefix, config.connector.name);
     const queues = await openPartitionQueues(redis, names, {
       prefix: config.redis.prefix,

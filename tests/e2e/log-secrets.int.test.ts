@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { loadConfig } from '@outbox/config';
 import { createLogger } from '@outbox/logger';
 import { createRedisClient } from '@outbox/queue';
 import { freePort, type RedisServer, startRedisServer, testEnvironment, useApps, waitFor } from '@outbox/testkit';
@@ -40,7 +41,7 @@ describe('a wrong Redis password', () => {
       const { logger, lines } = captureLogs([]);
       const client =
         protocol === 3
-          ? createRedisClient(url, { logger, connectionName: 'test' })
+          ? createRedisClient(loadConfig({ env: { REDIS_URL: url } }).redis, { logger, connectionName: 'test' })
           : new Redis(url, { protocol, lazyConnect: true });
       if (protocol === 2) {
         client.on('error', (error: Error) => logger.warn({ err: error }, error.message));

@@ -75,7 +75,7 @@ describe('rows holding whatever types another app wrote', () => {
       OUTBOX_ON_POISON: 'halt',
       OUTBOX_HALT_PROBE_INTERVAL_MS: '1000',
     });
-    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'test' });
+    const redis = createRedisClient(config.redis, { logger, connectionName: 'test' });
     const names = pipelineNames(config.redis.prefix, config.connector.name);
     try {
       const writer = await createWriterService({ config, logger });

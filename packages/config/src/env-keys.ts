@@ -21,8 +21,28 @@ export const envKeys = {
   KAFKA_CONNECTION_TIMEOUT_MS: 'kafka.connectionTimeoutMs',
   KAFKA_REQUEST_TIMEOUT_MS: 'kafka.requestTimeoutMs',
   KAFKA_MAX_BATCH_BYTES: 'kafka.maxBatchBytes',
+  KAFKA_SECURITY_PROTOCOL: 'kafka.securityProtocol',
+  KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
+  KAFKA_SASL_USERNAME: 'kafka.sasl.username',
+  KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'kafka.sasl.oauthbearerTokenFile',
+  KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: 'kafka.sasl.oauthbearerTokenCommand',
+  KAFKA_SSL_CA_FILE: 'kafka.ssl.caFile',
+  KAFKA_SSL_CERT_FILE: 'kafka.ssl.certFile',
+  KAFKA_SSL_KEY_FILE: 'kafka.ssl.keyFile',
+  KAFKA_SSL_KEY_PASSWORD: 'kafka.ssl.keyPassword',
+  KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 'kafka.ssl.endpointIdentificationAlgorithm',
   REDIS_URL: 'redis.url',
   OUTBOX_REDIS_PREFIX: 'redis.prefix',
+  REDIS_USERNAME: 'redis.username',
+  REDIS_PASSWORD: 'redis.password',
+  REDIS_TLS_CA_FILE: 'redis.tls.caFile',
+  REDIS_TLS_CERT_FILE: 'redis.tls.certFile',
+  REDIS_TLS_KEY_FILE: 'redis.tls.keyFile',
+  REDIS_SENTINELS: 'redis.sentinels',
+  REDIS_SENTINEL_MASTER: 'redis.sentinelMasterName',
+  REDIS_SENTINEL_USERNAME: 'redis.sentinelUsername',
+  REDIS_SENTINEL_PASSWORD: 'redis.sentinelPassword',
   OUTBOX_PARTITIONS: 'pipeline.partitions',
   OUTBOX_CAPTURE_BATCH_SIZE: 'capture.batchSize',
   OUTBOX_CAPTURE_POLL_INTERVAL_MS: 'capture.pollIntervalMs',
@@ -56,6 +76,25 @@ export const envKeys = {
 } as const satisfies Record<string, string | null>;
 
 export type EnvKey = keyof typeof envKeys;
+
+/**
+ * Settings that hold secrets. Each may also be given as `<KEY>_FILE`, a file holding the value
+ * (how Docker and Kubernetes hand secrets over), and none is ever echoed in a config error.
+ */
+export const secretKeys = [
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_SSL_KEY_PASSWORD',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'OUTBOX_HTTP_TOKEN',
+  'OUTBOX_ALERT_WEBHOOK_URL',
+] as const satisfies readonly EnvKey[];
+
+/** `<KEY>_FILE` → the secret setting it fills. */
+export const secretFileKeys: ReadonlyMap<string, (typeof secretKeys)[number]> = new Map(
+  secretKeys.map((key) => [`${key}_FILE`, key]),
+);
 
 /** The prefix only this project uses: any unknown variable with it is a mistake, not noise. */
 export const ownPrefix = 'OUTBOX_';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '@outbox/errors';
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
-import { type EnvKey, envKeys, ownPrefix, sharedPrefixes } from './env-keys.ts';
+import { type EnvKey, envKeys, ownPrefix, secretFileKeys, secretKeys, sharedPrefixes } from './env-keys.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export interface LoadConfigOptions {
@@ -37,13 +37,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || value === '') continue;
+    const secretKey = secretFileKeys.get(key);
+    if (secretKey) {
+      const secret = readSecretFile(key, value, env[secretKey], problems);
+      if (secret === undefined) continue;
+      setPath(raw, envKeys[secretKey], secret);
+      sources.set(envKeys[secretKey], { kind: 'env', key });
+      continue;
+    }
     if (!(key in envKeys)) {
       const unknown = unknownKey(key);
       if (unknown) problems.push(unknown);
       continue;
     }
     const path = envKeys[key as EnvKey];
-    if (path === null) continue;
+    if (path === null || env[`${key}_FILE`]) continue;
     setPath(raw, path, value);
     sources.set(path, { kind: 'env', key });
   }
@@ -71,6 +79,22 @@ function unknownKey(key: string): string | undefined {
   return ours ? `${key}: unknown setting` : undefined;
 }
 
+/** The secret in a `<KEY>_FILE` file, without the line end an editor adds. */
+function readSecretFile(key: string, file: string, direct: string | undefined, problems: string[]): string | undefined {
+  if (direct) {
+    problems.push(`${key}: set either it or ${key.slice(0, -'_FILE'.length)}, not both`);
+    return undefined;
+  }
+  try {
+    const secret = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    if (secret) return secret;
+    problems.push(`${key} (${file}): the file is empty`);
+  } catch (error) {
+    problems.push(`${key} (${file}): ${(error as Error).message}`);
+  }
+  return undefined;
+}
+
 function readConfigFile(file: string, problems: string[]): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -90,7 +114,7 @@ function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>, sources
       const where = nameOf(path, sources.get(path));
       if (extra !== undefined) return `${where}: unknown setting`;
       const got = getPath(raw, path);
-      const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      const shown = got === undefined || secretPaths.has(path) ? '' : ` (got ${JSON.stringify(got)})`;
       return `${where}: ${issue.message}${shown}`;
     })
     .join('\n  - ');
@@ -105,10 +129,14 @@ function settingPath(parts: string[], sources: Map<string, Source>): string {
   return parts.join('.');
 }
 
+/** A bad secret is reported without its value: config errors are printed and logged. */
+const secretPaths = new Set<string>(secretKeys.map((key) => envKeys[key]));
+
 function nameOf(path: string, source: Source | undefined): string {
   const envKey = Object.entries(envKeys).find(([, p]) => p === path)?.[0];
   if (source?.kind === 'file') return `${path} in ${source.file}`;
   if (source?.kind === 'flag') return `--${path}`;
+  if (source?.kind === 'env') return `${source.key} (${path})`;
   return envKey ? `${envKey} (${path})` : path;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkKafkaSecurity, checkRedisSecurity, kafkaSecurity, redisSecurity } from './security-schema.ts';
 
 /** SQL identifiers from config are spliced into SQL, so only plain names are accepted. */
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
@@ -28,31 +29,33 @@ const positiveMs = duration(number.positive('expected a whole number > 0'));
 const nonNegativeMs = duration(number.nonnegative('expected a whole number >= 0'));
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 const port = whole(number.min(0, 'expected a port, 0 to 65535').max(65535, 'expected a port, 0 to 65535'));
-const brokerPort = /:(\d{1,5})$/;
-const brokerList = z
-  .union([
-    z.array(z.string()),
-    z.string().transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    ),
-  ])
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(/^[^\s:]+:\d{1,5}$/, 'host:port')
-          .refine((broker) => {
-            const port = brokerPort.exec(broker)?.[1];
-            // Without a port the regex above has said so already: one problem per broker.
-            return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-          }, 'host:port with a port from 1 to 65535'),
-      )
-      .min(1, 'at least one broker'),
-  );
+const hostPort = /:(\d{1,5})$/;
+/** A comma-separated list (or an array, from a file) of `host:port`, e.g. brokers or sentinels. */
+const hostPortList = (what: string) =>
+  z
+    .union([
+      z.array(z.string()),
+      z.string().transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[^\s:]+:\d{1,5}$/, 'host:port')
+            .refine((address) => {
+              const port = hostPort.exec(address)?.[1];
+              // Without a port the regex above has said so already: one problem per address.
+              return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+            }, 'host:port with a port from 1 to 65535'),
+        )
+        .min(1, `at least one ${what}`),
+    );
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -87,7 +90,7 @@ export const configSchema = z
       .prefault({}),
     kafka: z
       .object({
-        brokers: brokerList.default(['127.0.0.1:9092']),
+        brokers: hostPortList('broker').default(['127.0.0.1:9092']),
         clientId: z.string().min(1).default('outbox-relay'),
         /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
         topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
@@ -102,8 +105,10 @@ export const configSchema = z
         requestTimeoutMs: positiveMs.default(10000),
         /** A job's messages are split into sends of at most this many bytes (the broker's limit is 1 MiB). */
         maxBatchBytes: positiveInt.default(512 * 1024),
+        ...kafkaSecurity,
       })
       .strict()
+      .superRefine(checkKafkaSecurity)
       .prefault({}),
     redis: z
       .object({
@@ -113,8 +118,12 @@ export const configSchema = z
           .default('redis://127.0.0.1:6379'),
         /** BullMQ's key prefix; every key of the pipeline starts with it. */
         prefix: name.default('outbox'),
+        ...redisSecurity,
+        /** Sentinel mode: the master's address is asked of these; the URL's host and port are ignored. */
+        sentinels: hostPortList('sentinel').optional(),
       })
       .strict()
+      .superRefine(checkRedisSecurity)
       .prefault({}),
     pipeline: z
       .object({

@@ -32,7 +32,7 @@ export async function createConsumerService(
         colour: options.colour,
       });
     },
-    { brokers: config.kafka.brokers, logger },
+    { kafka: config.kafka, logger },
   );
   logger.info({ topic }, `printing events of ${topic}`);
   return { close: async () => printer?.close() };

@@ -3,6 +3,8 @@ import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import { retryForever } from '@outbox/runtime';
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { securityOptions } from './kafka-security.ts';
+import { securityFailure } from './security-failure.ts';
 
 export type KafkaSettings = Config['kafka'];
 
@@ -26,6 +28,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     brokers: settings.brokers,
     connectionTimeout: settings.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
+    ...securityOptions(settings),
     // Finite: our own retry loop decides what happens next (docs/architecture.md, "Publishing").
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.WARN,
@@ -40,14 +43,23 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
 
 /**
  * Connects something kafkajs owns (admin, producer, consumer), retrying with backoff and saying
- * which brokers cannot be reached, until it works or the signal aborts.
+ * which brokers cannot be reached, until it works or the signal aborts. A refused login or TLS
+ * handshake is not retried: it stops the process with one line (see securityFailure).
  */
 export async function connectWithRetry(
   what: string,
   connect: () => Promise<void>,
-  options: { brokers: readonly string[]; logger: Logger; signal?: AbortSignal },
+  options: { kafka: KafkaSettings; logger: Logger; signal?: AbortSignal },
 ): Promise<void> {
-  await retryForever(connect, {
+  const { brokers } = options.kafka;
+  const attempt = async () => {
+    try {
+      await connect();
+    } catch (error) {
+      throw (await securityFailure(error, options.kafka)) ?? error;
+    }
+  };
+  await retryForever(attempt, {
     initialMs: 500,
     maxMs: 10_000,
     signal: options.signal,
@@ -56,8 +68,8 @@ export async function connectWithRetry(
     retryIf: (error) => !(error instanceof OutboxError) || error.retriable,
     onRetry: (error, attempt, delayMs) =>
       options.logger.warn(
-        { brokers: options.brokers, attempt, delayMs, err: error },
-        `Kafka at ${options.brokers.join(',')} is unreachable (${what}): ${(error as Error).message}; retrying`,
+        { brokers, attempt, delayMs, err: error },
+        `Kafka at ${brokers.join(',')} is unreachable (${what}): ${(error as Error).message}; retrying`,
       ),
   });
 }

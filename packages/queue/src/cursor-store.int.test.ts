@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@outbox/config';
 import { createLogger } from '@outbox/logger';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { CursorStore, redisWentBack } from './cursor-store.ts';
@@ -7,7 +8,10 @@ import { openPartitionQueues } from './partition-queues.ts';
 import { createRedisClient } from './redis-client.ts';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
-const redis = createRedisClient(inject('redisUrl'), { logger, connectionName: 'cursor-store-test' });
+const redis = createRedisClient(loadConfig({ env: { REDIS_URL: inject('redisUrl') } }).redis, {
+  logger,
+  connectionName: 'cursor-store-test',
+});
 afterAll(() => redis.quit());
 
 describe('CursorStore against Redis and BullMQ', () => {

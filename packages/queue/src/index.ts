@@ -16,3 +16,4 @@ export { fnv1a, partitionOf } from './partitioning.ts';
 export { publishJobId } from './publish-job.ts';
 export { type PublisherStats, PublisherStatsStore } from './publisher-stats-store.ts';
 export { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.ts';
+export { type RedisSettings, redisAddress, redisConnectionOptions } from './redis-options.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '@outbox/logger';
-import { redactUrl } from '@outbox/logger';
 import { Redis } from 'ioredis';
+import { type RedisSettings, redisAddress, redisConnectionOptions } from './redis-options.ts';
 
 export type RedisClient = Redis;
 
@@ -13,15 +13,17 @@ export interface RedisClientOptions {
 }
 
 /**
- * An ioredis client that reconnects forever with capped backoff, logging the address it cannot
+ * An ioredis client (a single server, or the master that Sentinel names, with TLS and an ACL user
+ * when configured) that reconnects forever with capped backoff, logging the address it cannot
  * reach. `maxRetriesPerRequest: null` makes commands wait for the connection instead of failing,
  * which is what BullMQ's workers need.
  */
-export function createRedisClient(url: string, options: RedisClientOptions): RedisClient {
-  const address = redactUrl(url);
+export function createRedisClient(settings: RedisSettings, options: RedisClientOptions): RedisClient {
+  const address = redisAddress(settings);
   const logger = options.logger.child({ component: 'redis', connection: options.connectionName });
   const maxDelay = options.maxRetryDelayMs ?? 5000;
-  const client = new Redis(url, {
+  const client = new Redis({
+    ...redisConnectionOptions(settings),
     connectionName: options.connectionName,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,

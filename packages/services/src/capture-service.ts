@@ -48,9 +48,9 @@ export async function createCaptureService(
     const store = createOutboxStore(db, config.outbox.table);
 
     const names = pipelineNames(config.redis.prefix, config.connector.name);
-    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'capture' });
+    const redis = createRedisClient(config.redis, { logger, connectionName: 'capture' });
     releasers.add('redis', () => redis.quit());
-    const ackRedis = createRedisClient(config.redis.url, { logger, connectionName: 'capture-acks' });
+    const ackRedis = createRedisClient(config.redis, { logger, connectionName: 'capture-acks' });
     releasers.add('redis (acks)', () => ackRedis.quit());
     const queues = await openPartitionQueues(redis, names, {
       prefix: config.redis.prefix,

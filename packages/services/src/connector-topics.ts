@@ -31,6 +31,6 @@ export async function ensureConnectorTopics(
         await admin.disconnect();
       }
     },
-    { brokers: config.kafka.brokers, logger },
+    { kafka: config.kafka, logger },
   );
 }

@@ -20,11 +20,11 @@ export async function createPublisherService({ config, logger }: ServiceContext)
       compression: config.kafka.compression,
       maxBatchBytes: config.kafka.maxBatchBytes,
     });
-    await connectWithRetry('producer', () => producer.connect(), { brokers: config.kafka.brokers, logger });
+    await connectWithRetry('producer', () => producer.connect(), { kafka: config.kafka, logger });
     releasers.add('producer', () => producer.close());
 
     const names = pipelineNames(config.redis.prefix, config.connector.name);
-    const redis = createRedisClient(config.redis.url, { logger, connectionName: 'publisher' });
+    const redis = createRedisClient(config.redis, { logger, connectionName: 'publisher' });
     releasers.add('redis', () => redis.quit());
     const metrics = new PipelineMetrics(config.connector.name);
     const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });

@@ -1,0 +1,87 @@
+import { connect } from 'node:tls';
+import type { Config } from '@outbox/config';
+import { EnvironmentError } from '@outbox/errors';
+
+type KafkaSettings = Config['kafka'];
+
+/** Node's certificate checks that fail because the broker's chain is not trusted here. */
+const untrusted = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/**
+ * What a failed connection says about the security settings, if anything: a refused login or a
+ * TLS handshake that cannot succeed. Neither heals by waiting, so the process stops with one line
+ * naming the broker and the cause (exit 3) instead of retrying forever; anything else (a broker
+ * that is down or restarting) is left to the retry loop.
+ */
+export async function securityFailure(error: unknown, settings: KafkaSettings): Promise<EnvironmentError | undefined> {
+  const failure = findKafkaFailure(error);
+  if (!failure) return undefined;
+  const broker = failure.broker ?? settings.brokers.join(',');
+  const fail = (code: string, cause: string) => new EnvironmentError(`Kafka at ${broker}: ${cause}`, { code, cause: error });
+  if (failure.name === 'KafkaJSSASLAuthenticationError') {
+    const who = settings.sasl.username ? ` as ${settings.sasl.username}` : '';
+    return fail('KAFKA_AUTH_FAILED', `authentication failed (SASL ${settings.sasl.mechanism}${who}): ${failure.message}`);
+  }
+  const code = failure.code ?? '';
+  if (code === 'CERT_HAS_EXPIRED') return fail('KAFKA_TLS_FAILED', "the broker's certificate has expired");
+  if (code === 'CERT_NOT_YET_VALID') return fail('KAFKA_TLS_FAILED', "the broker's certificate is not valid yet");
+  if (untrusted.has(code))
+    return fail('KAFKA_TLS_FAILED', `the broker's certificate is not signed by a trusted CA (${code}; see KAFKA_SSL_CA_FILE)`);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return fail('KAFKA_TLS_FAILED', `the broker's certificate is not for this address: ${failure.message}`);
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')
+    return fail('KAFKA_TLS_FAILED', 'the listener does not speak TLS (is it PLAINTEXT or SASL_PLAINTEXT?)');
+  if (code.startsWith('ERR_SSL_'))
+    return fail('KAFKA_TLS_FAILED', `the TLS handshake failed (${code}; does the broker require a client certificate?)`);
+  if (!settings.securityProtocol.endsWith('SSL') && /closed/i.test(failure.message) && (await speaksTls(broker)))
+    return fail(
+      'KAFKA_TLS_FAILED',
+      `the listener speaks TLS, but KAFKA_SECURITY_PROTOCOL is ${settings.securityProtocol} (use SSL or SASL_SSL)`,
+    );
+  return undefined;
+}
+
+interface KafkaFailure {
+  name: string;
+  message: string;
+  code?: string;
+  broker?: string;
+}
+
+/** kafkajs wraps the failure of a connection in retry errors; the innermost one says what happened. */
+function findKafkaFailure(error: unknown): KafkaFailure | undefined {
+  let found: KafkaFailure | undefined;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const { code, broker } = e as { code?: unknown; broker?: unknown };
+    if (e.name === 'KafkaJSSASLAuthenticationError') return { name: e.name, message: e.message };
+    if (e.name.startsWith('KafkaJSConnection'))
+      found = {
+        name: e.name,
+        message: e.message,
+        ...(typeof code === 'string' && { code }),
+        ...(typeof broker === 'string' && { broker }),
+      };
+  }
+  return found;
+}
+
+/** Whether a TLS handshake with `broker` (host:port) completes, its certificate unchecked. */
+function speaksTls(broker: string, timeoutMs = 2000): Promise<boolean> {
+  const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, rejectUnauthorized: false, timeout: timeoutMs });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}

@@ -1,5 +1,7 @@
-export { type KafkaBroker, type StartKafkaOptions, startKafkaBroker } from './kafka-broker.ts';
+export { type KafkaBroker, type SecuredKafkaBroker, type StartKafkaOptions, startKafkaBroker } from './kafka-broker.ts';
 export { ensureKafkaInstalled, kafkaHome, kafkaVersion } from './kafka-install.ts';
+export type { CertificateFiles, ExtraTlsListener, KafkaSecurityOptions, KafkaUser } from './kafka-security.ts';
+export { createKafkaTestCertificates, type KafkaTestCertificates, testBrokerSecurity } from './kafka-test-certificates.ts';
 export { type InfraState, infraDown, infraStatus, infraUp, readInfraState } from './local-infra.ts';
 export { projectRoot } from './paths.ts';
 export { freePort, isPortFree } from './ports.ts';

@@ -6,6 +6,15 @@ import { OutboxError } from '@outbox/errors';
 import { kafkaAnswers } from '@outbox/kafka';
 import { sleep } from '@outbox/runtime';
 import { ensureKafkaInstalled } from './kafka-install.ts';
+import {
+  checkSecurityOptions,
+  type KafkaSecurityOptions,
+  type ListenerSpec,
+  scramFormatArgs,
+  securedListeners,
+  securityProperties,
+  withProperties,
+} from './kafka-security.ts';
 import { projectRoot } from './paths.ts';
 import { isAlive, stopProcess } from './processes.ts';
 
@@ -21,6 +30,8 @@ export interface StartKafkaOptions {
   /** @defaultValue 60000 */
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /** SASL and TLS listeners beside the PLAINTEXT one (see {@link KafkaSecurityOptions}). @defaultValue none */
+  security?: KafkaSecurityOptions;
 }
 
 export interface KafkaBroker {
@@ -33,34 +44,24 @@ export interface KafkaBroker {
   resume(): void;
 }
 
-/** Starts a single-node KRaft broker with `java` and waits until it answers metadata requests. */
-export async function startKafkaBroker(options: StartKafkaOptions): Promise<KafkaBroker> {
+/** A broker started with `security`: where each of its listeners is, by name (`SASL_SSL`, `SSL`, …). */
+export interface SecuredKafkaBroker extends KafkaBroker {
+  listeners: Record<string, string>;
+}
+
+/**
+ * Starts a single-node KRaft broker with `java` and waits until it answers metadata requests.
+ * `brokers` is always its PLAINTEXT listener; with `security`, `listeners` names the secured ones.
+ */
+export async function startKafkaBroker(
+  options: StartKafkaOptions & { security: KafkaSecurityOptions },
+): Promise<SecuredKafkaBroker>;
+export async function startKafkaBroker(options: StartKafkaOptions): Promise<KafkaBroker>;
+export async function startKafkaBroker(options: StartKafkaOptions): Promise<KafkaBroker | SecuredKafkaBroker> {
   const lib = ensureKafkaInstalled(options.log);
-  mkdirSync(options.dataDir, { recursive: true });
-  const logDir = join(options.dataDir, 'logs');
-  const propertiesFile = join(options.dataDir, 'server.properties');
-  const template = readFileSync(join(projectRoot, 'infra/kafka/server.properties'), 'utf8');
-  writeFileSync(
-    propertiesFile,
-    template
-      .replaceAll('@port@', String(options.port))
-      .replaceAll('@controllerPort@', String(options.controllerPort))
-      .replaceAll('@dataDir@', logDir),
-  );
+  const { propertiesFile, listeners } = await writeBrokerConfig(options);
   const classpath = `${lib}/*`;
-  if (!existsSync(join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
-    // `--cluster-id=<id>`, not `-t <id>`: one id in 64 starts with '-', which the tool then reads as
-    // an option and fails ("expected one argument") — a flaky start seen in CI.
-    const format = spawnSync(
-      'java',
-      ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', `--cluster-id=${clusterId}`, '-c', propertiesFile],
-      { encoding: 'utf8' },
-    );
-    if (format.status !== 0) {
-      throw new OutboxError(`formatting Kafka storage failed: ${format.stderr || format.stdout}`, { code: 'KAFKA_START_FAILED' });
-    }
-  }
+  formatStorageOnce(classpath, propertiesFile, options);
 
   const logFile = join(options.dataDir, 'broker.log');
   const out = openSync(logFile, 'a');
@@ -87,7 +88,7 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
 
   const brokers = [`127.0.0.1:${options.port}`];
   await waitUntilReady(brokers, pid, logFile, options.readyTimeoutMs ?? 60_000);
-  return {
+  const broker: KafkaBroker = {
     pid,
     brokers,
     logFile,
@@ -95,6 +96,55 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
     pause: () => process.kill(pid, 'SIGSTOP'),
     resume: () => process.kill(pid, 'SIGCONT'),
   };
+  if (!listeners) return broker;
+  const advertised = listeners.filter(({ name }) => name !== 'CONTROLLER');
+  return { ...broker, listeners: Object.fromEntries(advertised.map(({ name, port }) => [name, `127.0.0.1:${port}`])) };
+}
+
+/** server.properties from the template, with the secured listeners when asked for. */
+async function writeBrokerConfig(options: StartKafkaOptions): Promise<{ propertiesFile: string; listeners?: ListenerSpec[] }> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const propertiesFile = join(options.dataDir, 'server.properties');
+  const template = readFileSync(join(projectRoot, 'infra/kafka/server.properties'), 'utf8')
+    .replaceAll('@port@', String(options.port))
+    .replaceAll('@controllerPort@', String(options.controllerPort))
+    .replaceAll('@dataDir@', join(options.dataDir, 'logs'));
+  if (!options.security) {
+    writeFileSync(propertiesFile, template);
+    return { propertiesFile };
+  }
+  checkSecurityOptions(options.security);
+  const listeners = await securedListeners(options.port, options.controllerPort, options.security);
+  const properties = securityProperties(options.security, listeners, join(options.dataDir, 'tls'));
+  writeFileSync(propertiesFile, withProperties(template, properties));
+  return { propertiesFile, listeners };
+}
+
+/** Formats the data directory the first time, with the SCRAM users when secured. */
+function formatStorageOnce(classpath: string, propertiesFile: string, options: StartKafkaOptions): void {
+  if (existsSync(join(options.dataDir, 'logs', 'meta.properties'))) return;
+  const clusterId = randomBytes(16).toString('base64url');
+  const scram = options.security ? scramFormatArgs(options.security.users) : [];
+  // `--cluster-id=<id>`, not `-t <id>`: one id in 64 starts with '-', which the tool then reads as
+  // an option and fails ("expected one argument") — a flaky start seen in CI.
+  const format = spawnSync(
+    'java',
+    [
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--standalone',
+      `--cluster-id=${clusterId}`,
+      '-c',
+      propertiesFile,
+      ...scram,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (format.status !== 0) {
+    throw new OutboxError(`formatting Kafka storage failed: ${format.stderr || format.stdout}`, { code: 'KAFKA_START_FAILED' });
+  }
 }
 
 async function waitUntilReady(brokers: string[], pid: number, logFile: string, timeoutMs: number): Promise<void> {

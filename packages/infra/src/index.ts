@@ -6,7 +6,8 @@ export { type InfraState, infraDown, infraStatus, infraUp, readInfraState } from
 export { projectRoot } from './paths.ts';
 export { freePort, isPortFree } from './ports.ts';
 export { isAlive, stopProcess } from './processes.ts';
-export { pingRedis, type RedisServer, type StartRedisOptions, startRedisServer } from './redis-server.ts';
+export { type RedisSentinelSet, type StartSentinelOptions, startRedisSentinels } from './redis-sentinel.ts';
+export { pingRedis, type RedisServer, type RedisTlsOptions, type StartRedisOptions, startRedisServer } from './redis-server.ts';
 export {
   type CertificateAuthority,
   createCertificateAuthority,

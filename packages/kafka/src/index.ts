@@ -11,6 +11,7 @@ export {
 export { chunkByBytes, EventProducer, type EventProducerOptions, PartlyAcceptedError } from './event-producer.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
 export { kafkaAnswers } from './kafka-probe.ts';
+export { securityOptions } from './kafka-security.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
 export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';

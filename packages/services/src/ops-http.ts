@@ -1,5 +1,5 @@
 import type { Config } from '@outbox/config';
-import { kafkaAnswers } from '@outbox/kafka';
+import { kafkaAnswers, securityOptions } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createOpsServer, listen, type PipelineMetrics, type ReadinessCheck } from '@outbox/observability';
 import type { Releasers } from '@outbox/runtime';
@@ -20,8 +20,9 @@ export async function startOpsHttp(options: {
   addRoutes?: (app: FastifyInstance) => void;
 }): Promise<string> {
   const { brokers } = options.config.kafka;
+  const security = securityOptions(options.config.kafka);
   const kafka = async () => {
-    if (!(await kafkaAnswers(brokers))) throw new Error(`no answer from ${brokers.join(',')}`);
+    if (!(await kafkaAnswers(brokers, 1000, security))) throw new Error(`no answer from ${brokers.join(',')}`);
   };
   const app = createOpsServer({
     logger: options.logger,

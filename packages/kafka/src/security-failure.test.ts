@@ -43,6 +43,15 @@ describe('securityFailure', () => {
       code: 'ECONNREFUSED',
     });
     expect(await securityFailure(wrapped(refused), kafka)).toBeUndefined();
+    // A reset during the TLS handshake is a PLAINTEXT listener only if one answers there; nothing does at port 1.
+    const reset = new KafkaJSConnectionError(
+      'Connection error: Client network socket disconnected before secure TLS connection',
+      {
+        broker: '127.0.0.1:1',
+        code: 'ECONNRESET',
+      },
+    );
+    expect(await securityFailure(wrapped(reset), kafka)).toBeUndefined();
     expect(await securityFailure(new Error('boom'), kafka)).toBeUndefined();
   });
 });

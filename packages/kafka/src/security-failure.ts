@@ -1,6 +1,7 @@
 import { connect } from 'node:tls';
 import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
+import { Kafka, logLevel } from 'kafkajs';
 
 type KafkaSettings = Config['kafka'];
 
@@ -36,6 +37,10 @@ export async function securityFailure(error: unknown, settings: KafkaSettings): 
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return fail('KAFKA_TLS_FAILED', `the broker's certificate is not for this address: ${failure.message}`);
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')
+    return fail('KAFKA_TLS_FAILED', 'the listener does not speak TLS (is it PLAINTEXT or SASL_PLAINTEXT?)');
+  // A Kafka PLAINTEXT listener does not answer a ClientHello: it reads it as an oversized request
+  // and closes the socket. Only a plain Kafka handshake that succeeds tells that from a reset.
+  if (code === 'ECONNRESET' && settings.securityProtocol.endsWith('SSL') && (await speaksPlainKafka(broker)))
     return fail('KAFKA_TLS_FAILED', 'the listener does not speak TLS (is it PLAINTEXT or SASL_PLAINTEXT?)');
   if (code.startsWith('ERR_SSL_'))
     return fail('KAFKA_TLS_FAILED', `the TLS handshake failed (${code}; does the broker require a client certificate?)`);
@@ -84,4 +89,21 @@ function speaksTls(broker: string, timeoutMs = 2000): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('timeout', () => done(false));
   });
+}
+
+/**
+ * Whether `broker` completes kafkajs' connection (ApiVersions) without TLS: a PLAINTEXT or
+ * SASL_PLAINTEXT listener does, a TLS one closes the socket.
+ */
+async function speaksPlainKafka(broker: string, timeoutMs = 2000): Promise<boolean> {
+  const options = { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 } };
+  const admin = new Kafka({ brokers: [broker], clientId: 'outbox-probe', logLevel: logLevel.NOTHING, ...options }).admin();
+  try {
+    await admin.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

@@ -1,0 +1,129 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  auditDelivery,
+  freePort,
+  outboxDepth,
+  type RedisServer,
+  recordCommittedEvents,
+  startRedisServer,
+  testEnvironment,
+  useApps,
+  waitFor,
+} from '@outbox/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
+
+/**
+ * The commands the pipeline needs, as docs/operations.md documents them for an ACL user: what the
+ * project's own code sends, what ioredis sends on connecting (CLIENT SETNAME, INFO for its ready
+ * check; HELLO needs no permission), and every command BullMQ's Lua scripts can call (Redis checks
+ * those against the user too).
+ */
+const neededCommands = [
+  ...['ping', 'info', 'client|setname', 'multi', 'exec', 'eval', 'evalsha'],
+  ...['get', 'set', 'mget', 'incr', 'incrby', 'del', 'unlink', 'exists', 'expire', 'pexpire', 'pexpireat', 'persist'],
+  ...['pttl', 'rename', 'type', 'time'],
+  ...['hget', 'hset', 'hmset', 'hmget', 'hgetall', 'hdel', 'hexists', 'hlen', 'hincrby', 'hscan'],
+  ...['lpush', 'rpush', 'lpop', 'rpop', 'rpoplpush', 'lrange', 'llen', 'lrem', 'lindex', 'lset', 'ltrim', 'lpos'],
+  ...['sadd', 'srem', 'smembers', 'scard', 'sismember', 'sscan'],
+  ...['zadd', 'zrem', 'zscore', 'zcard', 'zcount', 'zrange', 'zrangebyscore', 'zrevrange', 'zrevrangebyscore'],
+  ...['zrangebylex', 'zlexcount', 'zremrangebyscore', 'zremrangebyrank', 'zpopmin', 'bzpopmin'],
+  ...['xadd', 'xtrim', 'xlen', 'xrange', 'xread', 'xdel', 'xreadgroup', 'xack', 'xgroup|create'],
+];
+
+/** The ACL rule of the pipeline's user: its own keys (the prefix), no channels, only those commands. */
+function pipelineAclRule(prefix: string, password: string, commands = neededCommands): string[] {
+  return ['reset', 'on', `>${password}`, `~${prefix}:*`, 'resetchannels', '-@all', ...commands.map((c) => `+${c}`)];
+}
+
+const start = useApps();
+const adminPassword = 'acl-admin-7f3e';
+const appPassword = 'acl-app-91c2';
+let redis: RedisServer;
+let admin: Redis;
+
+beforeAll(async () => {
+  redis = await startRedisServer({
+    port: await freePort(),
+    dir: mkdtempSync(join(tmpdir(), 'outbox-redis-acl-')),
+    users: [`default on >${adminPassword} ~* &* +@all`],
+  });
+  admin = new Redis(redis.url, { password: adminPassword });
+});
+afterAll(async () => {
+  admin?.disconnect();
+  await redis?.stop();
+});
+
+/** A test environment on the ACL server, as the user `app` with `rule`. */
+async function asAclUser(rule: (prefix: string) => string[]) {
+  const prefix = testEnvironment().config.redis.prefix;
+  await admin.call('ACL', 'SETUSER', 'app', ...rule(prefix));
+  await admin.call('ACL', 'LOG', 'RESET');
+  return testEnvironment({
+    REDIS_URL: redis.url,
+    REDIS_USERNAME: 'app',
+    REDIS_PASSWORD: appPassword,
+    OUTBOX_REDIS_PREFIX: prefix,
+  });
+}
+
+/** What Redis refused the user since the last reset: `command` (or key) names, from ACL LOG. */
+async function deniedSinceReset(): Promise<string[]> {
+  const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
+  return entries.map((entry) => {
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < entry.length; i += 2) fields.set(String(entry[i]), entry[i + 1]);
+    return `${fields.get('reason')}:${fields.get('object')}`;
+  });
+}
+
+describe('Redis as an ACL user', () => {
+  it('runs the whole pipeline and every operator command with only the documented commands on its own keys', async () => {
+    const test = await asAclUser((prefix) => pipelineAclRule(prefix, appPassword));
+    const run = await runPipelineOnRedis({ start, test, events: 1500 });
+    const { report } = run.audit;
+    console.log(
+      `ACL user: ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,
+    );
+    expect(report.lost).toEqual([]);
+    expect(report.outOfOrder).toBe(0);
+    expect(report.deadLettered).toEqual([run.poisonEventId]);
+    expect(report.uniqueEvents).toBe(run.committed.length - 1);
+    // Nothing was refused but Bull Board's list of workers (CLIENT LIST shows every connection of
+    // every user, so the rule leaves it out; the board shows no workers and nothing else changes).
+    expect(new Set(await deniedSinceReset())).toEqual(new Set(['command:client|list']));
+  });
+
+  it('names the missing command when the user lacks one, delivers nothing meanwhile, and goes on once it is granted', async () => {
+    const withoutEvalsha = neededCommands.filter((command) => command !== 'evalsha');
+    const test = await asAclUser((prefix) => pipelineAclRule(prefix, appPassword, withoutEvalsha));
+    const committed = recordCommittedEvents(test.config.sqlite.path, test.config.outbox.table);
+    const capture = start('capture-worker', test.env);
+    const publisher = start('publisher-worker', test.env);
+    const load = start('cli', test.env, ['load', '--events', '300', '--aggregates', '30']);
+    expect(await load.exited).toBe(0);
+
+    const refused = "NOPERM this user has no permissions to run the 'evalsha' command";
+    await waitFor('the capture worker to report the refused command', () => capture.output().includes(refused));
+    await waitFor('the publisher to report it', () => publisher.output().includes(refused));
+    expect(await deniedSinceReset()).toContain('command:evalsha');
+    expect(outboxDepth(test.config.sqlite.path)).toBe(300);
+
+    // Granted while both run: they go on without a restart.
+    await admin.call('ACL', 'SETUSER', 'app', '+evalsha');
+    await waitFor('the outbox to drain', () => outboxDepth(test.config.sqlite.path) === 0, { timeoutMs: 60_000 });
+    const { report } = await auditDelivery({
+      brokers: test.config.kafka.brokers,
+      topic: test.topic,
+      dlqTopic: test.dlqTopic,
+      committed: committed().map((event) => event.eventId),
+    });
+    expect(report.lost).toEqual([]);
+    expect(report.outOfOrder).toBe(0);
+    expect(report.uniqueEvents).toBe(300);
+  });
+});

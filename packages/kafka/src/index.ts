@@ -15,5 +15,6 @@ export { securityOptions } from './kafka-security.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
 export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';
+export { securityFailure } from './security-failure.ts';
 export { type PartitionOffsets, topicOffsets } from './topic-offsets.ts';
 export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';

@@ -23,7 +23,10 @@ export function registerFleetCommands(program: Command, env: Env): void {
         env,
         overrides: { ...quiet, ...infraDefaults(env) },
         run: async ({ config, logger }) => {
-          const [{ createKafka, topicFor }, verifier] = await Promise.all([import('@outbox/kafka'), import('@outbox/verifier')]);
+          const [{ createKafka, securityFailure, topicFor }, verifier] = await Promise.all([
+            import('@outbox/kafka'),
+            import('@outbox/verifier'),
+          ]);
           const { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } = verifier;
           const committed = options.idsFile ? readIdsFile(options.idsFile) : undefined;
           const kafka = createKafka(config.kafka, logger);
@@ -34,7 +37,9 @@ export function registerFleetCommands(program: Command, env: Env): void {
           try {
             records = await readTopicsToEnd(kafka, topics, { onProgress: progress, requireTopics: true });
           } catch (error) {
-            if ((error as { code?: unknown }).code !== 'TOPIC_MISSING') throw error;
+            // A refused login or TLS handshake is one line and exit 3, as in the workers.
+            if ((error as { code?: unknown }).code !== 'TOPIC_MISSING')
+              throw (await securityFailure(error, config.kafka)) ?? error;
             process.stderr.write(`verify: ${(error as Error).message}: nothing to audit\n`);
             return 1;
           }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RedisSentinelSet, startRedisSentinels } from '@outbox/infra';
 import {
   freePort,
   type KafkaBroker,
@@ -11,15 +12,16 @@ import {
 } from '@outbox/testkit';
 
 /**
- * A Kafka broker and Redis servers that only chaos scenarios use: faults that stop, freeze,
- * flush or restart them must never touch the run's shared broker and Redis, which other test
- * files use at the same time. The broker starts on first use and is kept for the file (starting
- * one costs seconds); each Redis belongs to one scenario.
+ * A Kafka broker and Redis servers (single ones, or a Sentinel set) that only chaos scenarios use:
+ * faults that stop, freeze, flush or restart them must never touch the run's shared broker and
+ * Redis, which other test files use at the same time. The broker starts on first use and is kept
+ * for the file (starting one costs seconds); each Redis belongs to one scenario.
  */
 export class ChaosInfra {
   #broker: KafkaBroker | undefined;
   #brokerOptions: { dataDir: string; port: number; controllerPort: number } | undefined;
   #redis = new Set<RedisServer>();
+  #sentinels = new Set<RedisSentinelSet>();
 
   /** The file's own broker, started if it is not running. */
   async broker(): Promise<KafkaBroker> {
@@ -55,9 +57,18 @@ export class ChaosInfra {
     };
   }
 
+  /** A master, a replica and three sentinels, for one scenario; stopped by `close()` at the latest. */
+  async sentinels(): Promise<RedisSentinelSet> {
+    const set = await startRedisSentinels({ dir: mkdtempSync(join(tmpdir(), 'outbox-chaos-sentinel-')) });
+    this.#sentinels.add(set);
+    return set;
+  }
+
   async close(): Promise<void> {
-    await Promise.allSettled([this.stopBroker(), ...[...this.#redis].map((server) => server.stop())]);
+    const redis = [...this.#redis, ...this.#sentinels];
+    await Promise.allSettled([this.stopBroker(), ...redis.map((server) => server.stop())]);
     this.#redis.clear();
+    this.#sentinels.clear();
   }
 }
 

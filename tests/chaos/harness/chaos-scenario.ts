@@ -20,7 +20,7 @@ export interface ChaosScenario {
   /** Pipeline settings for this run (checked by the config loader like any other). */
   env?: Record<string, string>;
   /** Starts what the scenario needs before the apps start; returns settings for the apps only. */
-  prepare?(): Promise<Record<string, string>>;
+  prepare?(infra: ChaosInfra): Promise<Record<string, string>>;
   /** Injects the fault during the load; resolves with the time (ms) the fault ended. */
   inject(run: ChaosRun): Promise<number>;
   /** What else must be true, besides an empty outbox, to count as recovered. */

@@ -26,7 +26,7 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
     ...(redis && { REDIS_URL: redis.url }),
     ...scenario.env,
   });
-  const appEnv = { ...env, ...(await scenario.prepare?.()) };
+  const appEnv = { ...env, ...(await scenario.prepare?.(infra)) };
   const dbPath = config.sqlite.path;
   const table = config.outbox.table;
 

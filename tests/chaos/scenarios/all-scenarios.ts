@@ -5,6 +5,7 @@ import { oddRows } from './odd-rows.ts';
 import { poisonMix } from './poison-mix.ts';
 import { captureKill, publisherKill, writerKill } from './process-kills.ts';
 import { redisFlushall, redisRestart, redisRollback } from './redis-faults.ts';
+import { sentinelFailover } from './redis-sentinel-faults.ts';
 import { webhookDown } from './webhook-down.ts';
 
 /** The full matrix, one scenario per fault, in the order the table lists them. */
@@ -17,6 +18,7 @@ export function chaosMatrix(): ChaosScenario[] {
     redisFlushall(),
     redisRestart(),
     redisRollback(),
+    sentinelFailover(),
     writerKill(),
     poisonMix(),
     oddRows(),
@@ -36,6 +38,7 @@ export {
   redisFlushall,
   redisRestart,
   redisRollback,
+  sentinelFailover,
   webhookDown,
   writerKill,
 };

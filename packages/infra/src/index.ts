@@ -1,4 +1,11 @@
 export { type KafkaBroker, type SecuredKafkaBroker, type StartKafkaOptions, startKafkaBroker } from './kafka-broker.ts';
+export {
+  type KafkaCluster,
+  type KafkaClusterNode,
+  type PartitionState,
+  type StartKafkaClusterOptions,
+  startKafkaCluster,
+} from './kafka-cluster.ts';
 export { ensureKafkaInstalled, kafkaHome, kafkaVersion } from './kafka-install.ts';
 export type { CertificateFiles, ExtraTlsListener, KafkaSecurityOptions, KafkaUser } from './kafka-security.ts';
 export { createKafkaTestCertificates, type KafkaTestCertificates, testBrokerSecurity } from './kafka-test-certificates.ts';

@@ -7,6 +7,7 @@ export { httpUrlOf } from './http-url.ts';
 export { ownBrokerOptions } from './own-broker.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { metricValue, scrapeMetrics } from './scrape-metrics.ts';
+export { mtlsEnv, type SecuredKafka, saslEnv, useSecuredKafka } from './secured-kafka.ts';
 export { type AppProcess, spawnApp } from './spawn-app.ts';
 export { type TestEnvironment, type TestEnvironmentOptions, testEnvironment } from './test-environment.ts';
 export { outboxDepth, useApps } from './use-apps.ts';

@@ -14,30 +14,8 @@ import {
 } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neededCommands, pipelineAclRule } from '../support/redis-acl-rules.ts';
 import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
-
-/**
- * The commands the pipeline needs, as docs/operations.md documents them for an ACL user: what the
- * project's own code sends, what ioredis sends on connecting (CLIENT SETNAME, INFO for its ready
- * check; HELLO needs no permission), and every command BullMQ's Lua scripts can call (Redis checks
- * those against the user too).
- */
-const neededCommands = [
-  ...['ping', 'info', 'client|setname', 'multi', 'exec', 'eval', 'evalsha'],
-  ...['get', 'set', 'mget', 'incr', 'incrby', 'del', 'unlink', 'exists', 'expire', 'pexpire', 'pexpireat', 'persist'],
-  ...['pttl', 'rename', 'type', 'time'],
-  ...['hget', 'hset', 'hmset', 'hmget', 'hgetall', 'hdel', 'hexists', 'hlen', 'hincrby', 'hscan'],
-  ...['lpush', 'rpush', 'lpop', 'rpop', 'rpoplpush', 'lrange', 'llen', 'lrem', 'lindex', 'lset', 'ltrim', 'lpos'],
-  ...['sadd', 'srem', 'smembers', 'scard', 'sismember', 'sscan'],
-  ...['zadd', 'zrem', 'zscore', 'zcard', 'zcount', 'zrange', 'zrangebyscore', 'zrevrange', 'zrevrangebyscore'],
-  ...['zrangebylex', 'zlexcount', 'zremrangebyscore', 'zremrangebyrank', 'zpopmin', 'bzpopmin'],
-  ...['xadd', 'xtrim', 'xlen', 'xrange', 'xread', 'xdel', 'xreadgroup', 'xack', 'xgroup|create'],
-];
-
-/** The ACL rule of the pipeline's user: its own keys (the prefix), no channels, only those commands. */
-function pipelineAclRule(prefix: string, password: string, commands = neededCommands): string[] {
-  return ['reset', 'on', `>${password}`, `~${prefix}:*`, 'resetchannels', '-@all', ...commands.map((c) => `+${c}`)];
-}
 
 const start = useApps();
 const adminPassword = 'acl-admin-7f3e';

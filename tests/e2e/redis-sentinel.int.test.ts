@@ -6,26 +6,36 @@ import { pipelineNames } from '@outbox/queue';
 import { type TestEnvironment, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pipelineAclRule, sentinelClientCommands } from '../support/redis-acl-rules.ts';
 import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
 
 const start = useApps();
 const appPassword = 'sentinel-app-3c9a';
 const sentinelPassword = 'sentinel-pw-8e21';
+const sentinelAdminPassword = 'sentinel-admin-2f7c';
 let set: RedisSentinelSet | undefined;
 afterEach(() => set?.stop());
 
-/** One master, one replica and three sentinels; the apps find the master through the sentinels, as an ACL user. */
+/**
+ * One master, one replica and three sentinels; the apps find the master through the sentinels as
+ * ACL users with only the commands they need, on the nodes (the pipeline's rule; ACL users are not
+ * replicated, so every node has them) and on the sentinels.
+ */
 async function sentinelEnvironment(): Promise<{ set: RedisSentinelSet; test: TestEnvironment }> {
+  const prefix = testEnvironment().config.redis.prefix;
   set = await startRedisSentinels({
     dir: mkdtempSync(join(tmpdir(), 'outbox-redis-sentinel-')),
-    users: [`outbox on >${appPassword} ~* +@all`],
-    sentinelPassword,
+    users: [['outbox', ...pipelineAclRule(prefix, appPassword)].join(' ')],
+    sentinelPassword: sentinelAdminPassword,
+    sentinelUsers: [['outbox', 'on', `>${sentinelPassword}`, '-@all', ...sentinelClientCommands.map((c) => `+${c}`)].join(' ')],
   });
   const test = testEnvironment({
+    OUTBOX_REDIS_PREFIX: prefix,
     // With sentinels the URL's host and port are ignored; its scheme and credentials count.
     REDIS_URL: `redis://outbox:${appPassword}@127.0.0.1:6379`,
     REDIS_SENTINELS: set.sentinels.join(','),
     REDIS_SENTINEL_MASTER: set.masterName,
+    REDIS_SENTINEL_USERNAME: 'outbox',
     REDIS_SENTINEL_PASSWORD: sentinelPassword,
   });
   return { set, test };
@@ -37,6 +47,17 @@ async function currentMaster(sentinels: RedisSentinelSet) {
   const node = sentinels.nodes.find((n) => n?.port === port);
   if (!node) throw new Error(`no running node on port ${port}`);
   return node;
+}
+
+/** What the server at `port` refused its users (ACL LOG): `<reason>:<command or key>`. */
+async function refused(port: number, password: string): Promise<string[]> {
+  const client = new Redis({ host: '127.0.0.1', port, password });
+  try {
+    const entries = (await client.call('ACL', 'LOG')) as unknown[][];
+    return entries.map((entry) => `${entry[entry.indexOf('reason') + 1]}:${entry[entry.indexOf('object') + 1]}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 function summary(what: string, report: { uniqueEvents: number; duplicates: number; lost: unknown[]; outOfOrder: number }) {
@@ -66,6 +87,9 @@ describe('Redis Sentinel', () => {
     expect(report.outOfOrder).toBe(0);
     expect(report.deadLettered).toEqual([run.poisonEventId]);
     expect(report.uniqueEvents).toBe(run.committed.length - 1);
+    // The rules were enough: the sentinels refused nothing, the new master only Bull Board's CLIENT LIST.
+    for (const address of set.sentinels) expect(await refused(Number(address.split(':')[1]), sentinelAdminPassword)).toEqual([]);
+    expect(new Set(await refused(await set.masterPort(), set.adminPassword))).toEqual(new Set(['command:client|list']));
   });
 
   it('a promoted replica that was behind: the capture worker notices the rollback and everything still arrives', async () => {

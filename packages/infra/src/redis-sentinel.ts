@@ -6,7 +6,7 @@ import { sleep } from '@outbox/runtime';
 import { Redis } from 'ioredis';
 import { freePort } from './ports.ts';
 import { isAlive, stopProcess } from './processes.ts';
-import { launchRedis, type RedisServer, startRedisServer } from './redis-server.ts';
+import { launchRedis, type RedisServer, type StartRedisOptions, startRedisServer } from './redis-server.ts';
 
 export interface StartSentinelOptions {
   dir: string;
@@ -24,6 +24,8 @@ export interface StartSentinelOptions {
   users?: string[];
   /** What sentinels ask of their clients (`requirepass`); none when unset. */
   sentinelPassword?: string;
+  /** ACL users of the sentinels themselves, as for {@link StartRedisOptions.users}. */
+  sentinelUsers?: string[];
 }
 
 /** One master, its replicas and the sentinels watching them, all on 127.0.0.1. */
@@ -176,6 +178,7 @@ async function startSentinelProcesses(
       ...(options.sentinelPassword
         ? [`requirepass ${options.sentinelPassword}`, `sentinel sentinel-pass ${options.sentinelPassword}`]
         : []),
+      ...(options.sentinelUsers ?? []).map((rule) => `user ${rule}`),
     ];
     writeFileSync(configFile, `${lines.join('\n')}\n`);
     const pid = await launchRedis([configFile, '--sentinel'], { url: `redis://127.0.0.1:${port}`, logFile });

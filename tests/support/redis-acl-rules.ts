@@ -1,9 +1,9 @@
 /**
- * The commands the pipeline needs, as docs/operations.md documents them for an ACL user: what the
- * project's own code sends, what ioredis sends on connecting (CLIENT SETNAME; INFO for its ready
- * check, whose role field also tells it, behind Sentinel, that it reached the master; HELLO needs
- * no permission), and every command BullMQ's Lua scripts can call (Redis checks those against the
- * user too).
+ * The commands the pipeline needs, as the README ("Connect to your Redis") lists them for an ACL
+ * user: what the project's own code sends, what ioredis sends on connecting (CLIENT SETNAME; INFO
+ * for its ready check, whose role field also tells it, behind Sentinel, that it reached the
+ * master; HELLO needs no permission), and every command BullMQ's Lua scripts can call (Redis
+ * checks those against the user too).
  */
 export const neededCommands = [
   ...['ping', 'info', 'client|setname', 'multi', 'exec', 'eval', 'evalsha'],

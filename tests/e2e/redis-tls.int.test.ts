@@ -18,7 +18,7 @@ function certificates() {
 }
 
 describe('Redis over TLS', () => {
-  it('runs the whole pipeline over rediss:// with a client certificate (mutual TLS) as an ACL user', async () => {
+  it('runs the whole pipeline and the operator commands over rediss:// with a client certificate (mutual TLS) as an ACL user', async () => {
     const { dir, ca, server, client } = certificates();
     const password = 'tls-user-5b8d';
     redis = await startRedisServer({
@@ -34,7 +34,7 @@ describe('Redis over TLS', () => {
       REDIS_TLS_CERT_FILE: client.certFile,
       REDIS_TLS_KEY_FILE: client.keyFile,
     });
-    const run = await runPipelineOnRedis({ start, test, events: 1500 });
+    const run = await runPipelineOnRedis({ start, test, events: 1000 });
     const { report } = run.audit;
     console.log(
       `Redis mTLS: ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,

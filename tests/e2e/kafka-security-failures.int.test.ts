@@ -55,6 +55,12 @@ const cases: FailureCase[] = [
     cause: "the broker's certificate has expired",
   },
   {
+    name: 'an expired broker certificate, with the name check off',
+    settings: (kafka) => ({ ...tlsOnly(kafka, 'EXPIRED'), KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 'none' }),
+    listener: 'EXPIRED',
+    cause: "the broker's certificate has expired",
+  },
+  {
     name: 'a broker certificate for another name',
     settings: (kafka) => tlsOnly(kafka, 'MISMATCHED'),
     listener: 'MISMATCHED',

@@ -85,6 +85,24 @@ describe('the pipeline on a secured Kafka broker', () => {
       runPipeline(oauth, small),
     ]);
   });
+
+  it('delivers with an OAUTHBEARER token command, and over TLS with the name check off to a broker whose certificate names another host', async () => {
+    const kafka = securedKafka();
+    const tokenFile = join(kafka.dir, 'token-for-command');
+    writeFileSync(tokenFile, unsecuredToken(user.username));
+    const { KAFKA_SASL_USERNAME: _name, KAFKA_SASL_PASSWORD_FILE: _password, ...tls } = saslEnv(kafka, 'SCRAM-SHA-512');
+    const oauth = { ...tls, KAFKA_SASL_MECHANISM: 'OAUTHBEARER', KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: `cat '${tokenFile}'` };
+    // The certificate is still checked against the CA and its dates, only not its name (an expired
+    // one still fails: kafka-security-failures.int.test.ts).
+    const nameUnchecked = {
+      KAFKA_BROKERS: kafka.broker.listeners.MISMATCHED ?? '',
+      KAFKA_SECURITY_PROTOCOL: 'SSL',
+      KAFKA_SSL_CA_FILE: kafka.certificates.ca.certFile,
+      KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 'none',
+    };
+    const small = { events: 300, aggregates: 30, publishers: 1 };
+    await Promise.all([runPipeline(oauth, small), runPipeline(nameUnchecked, small)]);
+  });
 });
 
 describe('secrets for the secured broker', () => {

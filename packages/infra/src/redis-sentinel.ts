@@ -58,65 +58,31 @@ export interface RedisSentinelSet {
  */
 export async function startRedisSentinels(options: StartSentinelOptions): Promise<RedisSentinelSet> {
   const masterName = options.masterName ?? 'mymaster';
-  const adminPassword = randomBytes(8).toString('hex');
-  const replicationPassword = randomBytes(8).toString('hex');
-  const users = [
-    `default on >${adminPassword} ~* &* +@all`,
-    `replicator on >${replicationPassword} -@all +psync +replconf +ping`,
-    ...(options.users ?? []),
-  ];
-  const replicaArgs = (masterPort: number) => [
-    ...['--replicaof', '127.0.0.1', String(masterPort), '--masteruser', 'replicator', '--masterauth', replicationPassword],
-  ];
-  // A full sync waits 5 s by default for more replicas to share it: a test's replica would lag.
-  const startNode = async (index: number, masterPort?: number) => {
-    const node = await startRedisServer({
-      port: ports[index] ?? (await freePort()),
-      dir: join(options.dir, `node-${index}`),
-      users,
-      args: ['--repl-diskless-sync-delay', '0', ...(masterPort ? replicaArgs(masterPort) : [])],
-    });
-    if (masterPort) await waitForReplicaLink(node, adminPassword);
-    return node;
-  };
-  const ports: number[] = [];
-  const master = await startNode(0);
-  ports.push(master.port);
+  const data = dataNodes(options);
+  const master = await data.start(0);
   const nodes: (RedisServer | null)[] = [master];
-  for (let i = 1; i <= (options.replicas ?? 1); i++) {
-    const replica = await startNode(i, master.port);
-    ports.push(replica.port);
-    nodes.push(replica);
-  }
-  const sentinels = await startSentinelProcesses(options, masterName, master.port, adminPassword);
-  const addresses = sentinels.map((s) => `127.0.0.1:${s.port}`);
-  const askSentinel = () => sentinelClient(sentinels, options.sentinelPassword);
+  for (let i = 1; i <= (options.replicas ?? 1); i++) nodes.push(await data.start(i, master.port));
+  const sentinels = await startSentinelProcesses(options, masterName, master.port, data.adminPassword);
   for (const sentinel of sentinels) {
     const ask = () => sentinelClient([sentinel], options.sentinelPassword);
     await waitForQuorum(ask, masterName, nodes.length - 1, sentinels.length);
   }
+  const masterPort = () => askMasterPort(() => sentinelClient(sentinels, options.sentinelPassword), masterName);
 
   return {
     masterName,
-    sentinels: addresses,
+    sentinels: sentinels.map((s) => `127.0.0.1:${s.port}`),
     nodes,
-    adminPassword,
-    masterPort: () => askMasterPort(askSentinel, masterName),
+    adminPassword: data.adminPassword,
+    masterPort,
     kill: (node) => {
       if (isAlive(node.pid)) process.kill(node.pid, 'SIGKILL');
-      nodes[nodes.indexOf(node)] = null;
+      const index = nodes.indexOf(node);
+      if (index >= 0) nodes[index] = null;
     },
-    cutReplication: async () => {
-      const admin = new Redis({ port: master.port, host: '127.0.0.1', password: adminPassword });
-      try {
-        await admin.call('ACL', 'SETUSER', 'replicator', 'off');
-        await admin.call('CLIENT', 'KILL', 'USER', 'replicator');
-      } finally {
-        admin.disconnect();
-      }
-    },
+    cutReplication: async () => data.cutReplication(await masterPort()),
     restart: async (index) => {
-      const node = await startNode(index, await askMasterPort(askSentinel, masterName));
+      const node = await data.start(index, await masterPort());
       nodes[index] = node;
       return node;
     },
@@ -126,15 +92,59 @@ export async function startRedisSentinels(options: StartSentinelOptions): Promis
   };
 }
 
-/** Until the replica has its first full copy of the master and follows it. */
-async function waitForReplicaLink(node: RedisServer, adminPassword: string): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port: node.port, password: adminPassword });
-  client.on('error', () => undefined);
+/** Starts data nodes (each with the same ACL users) and cuts their replication, by index. */
+function dataNodes(options: StartSentinelOptions) {
+  const adminPassword = randomBytes(8).toString('hex');
+  const replicationPassword = randomBytes(8).toString('hex');
+  const users = [
+    `default on >${adminPassword} ~* &* +@all`,
+    `replicator on >${replicationPassword} -@all +psync +replconf +ping`,
+    ...(options.users ?? []),
+  ];
+  const ports: number[] = [];
+  const admin = (port: number) => {
+    const client = new Redis({ host: '127.0.0.1', port, password: adminPassword });
+    client.on('error', () => undefined);
+    return client;
+  };
+  return {
+    adminPassword,
+    /** Node `index` (on its port of before, if it ran), as a replica of the master at `masterPort`. */
+    start: async (index: number, masterPort?: number): Promise<RedisServer> => {
+      const replicaArgs = masterPort
+        ? ['--replicaof', '127.0.0.1', String(masterPort), '--masteruser', 'replicator', '--masterauth', replicationPassword]
+        : [];
+      const node = await startRedisServer({
+        port: ports[index] ?? (await freePort()),
+        dir: join(options.dir, `node-${index}`),
+        users,
+        // A full sync waits 5 s by default for more replicas to share it: a test's replica would lag.
+        args: ['--repl-diskless-sync-delay', '0', ...replicaArgs],
+      });
+      ports[index] = node.port;
+      if (masterPort) await waitForReplicaLink(admin(node.port));
+      return node;
+    },
+    /** The replicas of the master at `port` lose their link, and cannot log in again to restore it. */
+    cutReplication: async (port: number): Promise<void> => {
+      const client = admin(port);
+      try {
+        await client.call('ACL', 'SETUSER', 'replicator', 'off');
+        await client.call('CLIENT', 'KILL', 'USER', 'replicator');
+      } finally {
+        client.disconnect();
+      }
+    },
+  };
+}
+
+/** Until the replica `client` talks to has its first full copy of the master and follows it. */
+async function waitForReplicaLink(client: Redis): Promise<void> {
   try {
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
       if ((await client.info('replication')).includes('master_link_status:up')) return;
     }
-    throw new OutboxError(`the replica on port ${node.port} did not sync within 30 s`, { code: 'REDIS_START_FAILED' });
+    throw new OutboxError(`the replica on port ${client.options.port} did not sync within 30 s`, { code: 'REDIS_START_FAILED' });
   } finally {
     client.disconnect();
   }

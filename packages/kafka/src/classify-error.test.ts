@@ -18,6 +18,13 @@ describe('classifyKafkaError', () => {
     expect(classifyKafkaError(protocolError('NOT_LEADER_OR_FOLLOWER', true))).toMatchObject({ retriable: true });
   });
 
+  it('retries a send refused for want of in-sync replicas: the cluster is short of brokers, the records are fine', () => {
+    for (const type of ['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']) {
+      const wrapped = new KafkaJSNumberOfRetriesExceeded(protocolError(type, true), { retryCount: 3, retryTime: 1 });
+      expect(classifyKafkaError(wrapped)).toEqual({ retriable: true, type, recreateProducer: false, poison: false });
+    }
+  });
+
   it('never retries a record the broker rejects, nor a bug of ours', () => {
     expect(classifyKafkaError(protocolError('MESSAGE_TOO_LARGE', false))).toEqual({
       retriable: false,

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RedisSentinelSet, startRedisSentinels } from '@outbox/infra';
+import { type KafkaCluster, type RedisSentinelSet, startKafkaCluster, startRedisSentinels } from '@outbox/infra';
 import {
   freePort,
   type KafkaBroker,
@@ -12,14 +12,16 @@ import {
 } from '@outbox/testkit';
 
 /**
- * A Kafka broker and Redis servers (single ones, or a Sentinel set) that only chaos scenarios use:
- * faults that stop, freeze, flush or restart them must never touch the run's shared broker and
- * Redis, which other test files use at the same time. The broker starts on first use and is kept
- * for the file (starting one costs seconds); each Redis belongs to one scenario.
+ * A Kafka broker, a Kafka cluster and Redis servers (single ones, or a Sentinel set) that only
+ * chaos scenarios use: faults that stop, freeze, flush or restart them must never touch the run's
+ * shared broker and Redis, which other test files use at the same time. The broker and the cluster
+ * start on first use and are kept for the file (starting them costs seconds); each Redis belongs
+ * to one scenario.
  */
 export class ChaosInfra {
   #broker: KafkaBroker | undefined;
   #brokerOptions: { dataDir: string; port: number; controllerPort: number } | undefined;
+  #cluster: KafkaCluster | undefined;
   #redis = new Set<RedisServer>();
   #sentinels = new Set<RedisSentinelSet>();
 
@@ -36,6 +38,17 @@ export class ChaosInfra {
     const broker = this.#broker;
     this.#broker = undefined;
     await broker?.stop();
+  }
+
+  /**
+   * A three-broker cluster, started on first use and kept for the file (a start costs 15–20 s);
+   * brokers a fault left killed or paused are brought back before it is handed out again.
+   */
+  async kafkaCluster(): Promise<KafkaCluster> {
+    this.#cluster ??= await startKafkaCluster({ dataDir: mkdtempSync(join(tmpdir(), 'outbox-chaos-cluster-')) });
+    for (const node of this.#cluster.nodes) node.resume();
+    await Promise.all(this.#cluster.nodes.filter((node) => !node.running()).map((node) => node.start()));
+    return this.#cluster;
   }
 
   /** A Redis without persistence, for one scenario. */
@@ -66,7 +79,8 @@ export class ChaosInfra {
 
   async close(): Promise<void> {
     const redis = [...this.#redis, ...this.#sentinels];
-    await Promise.allSettled([this.stopBroker(), ...redis.map((server) => server.stop())]);
+    await Promise.allSettled([this.stopBroker(), this.#cluster?.close(), ...redis.map((server) => server.stop())]);
+    this.#cluster = undefined;
     this.#redis.clear();
     this.#sentinels.clear();
   }

@@ -14,7 +14,7 @@ export interface ChaosScenario {
   /** The fault, as the table names it. */
   fault: string;
   /** Services of its own the fault needs, because it stops, freezes or flushes them. */
-  needs?: { broker?: boolean; redis?: boolean };
+  needs?: { broker?: boolean; kafkaCluster?: boolean; redis?: boolean };
   /** Publisher processes. @defaultValue 2 */
   publishers?: number;
   /** Pipeline settings for this run (checked by the config loader like any other). */

@@ -19,10 +19,12 @@ const drainDeadlineMs = 120_000;
  */
 export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infra: ChaosInfra): Promise<ChaosOutcome> {
   const broker = scenario.needs?.broker ? await infra.broker() : undefined;
+  const cluster = scenario.needs?.kafkaCluster ? await infra.kafkaCluster() : undefined;
   const redis = scenario.needs?.redis ? await infra.redis() : undefined;
+  const kafkaBrokers = broker?.brokers ?? cluster?.brokers;
   const { env, config, topic, dlqTopic, dir } = testEnvironment({
     LOG_LEVEL: 'warn',
-    ...(broker && { KAFKA_BROKERS: broker.brokers.join(',') }),
+    ...(kafkaBrokers && { KAFKA_BROKERS: kafkaBrokers.join(',') }),
     ...(redis && { REDIS_URL: redis.url }),
     ...scenario.env,
   });

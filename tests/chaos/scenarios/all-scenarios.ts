@@ -1,6 +1,7 @@
 import type { ChaosScenario } from '../harness/chaos-scenario.ts';
 import { brokerPause, brokerStop } from './broker-faults.ts';
 import { databaseRestore } from './database-restore.ts';
+import { kafkaBelowMinIsr, kafkaLeaderKill } from './kafka-cluster-faults.ts';
 import { oddRows } from './odd-rows.ts';
 import { poisonMix } from './poison-mix.ts';
 import { captureKill, publisherKill, writerKill } from './process-kills.ts';
@@ -15,6 +16,8 @@ export function chaosMatrix(): ChaosScenario[] {
     publisherKill(),
     brokerStop(),
     brokerPause(),
+    kafkaLeaderKill(),
+    kafkaBelowMinIsr(),
     redisFlushall(),
     redisRestart(),
     redisRollback(),
@@ -32,6 +35,8 @@ export {
   brokerStop,
   captureKill,
   databaseRestore,
+  kafkaBelowMinIsr,
+  kafkaLeaderKill,
   oddRows,
   poisonMix,
   publisherKill,

@@ -5,7 +5,7 @@ import type { ChaosScenario } from '../harness/chaos-scenario.ts';
  * Settings an operator would pick to ride out broker outages quickly: short client timeouts and a
  * halted partition probed every 2 s (the default is 15 s, which would dominate recovery time).
  */
-const outageSettings = {
+export const outageSettings = {
   OUTBOX_PUBLISH_MAX_ATTEMPTS: '4',
   OUTBOX_RETRY_INITIAL_MS: '100',
   OUTBOX_RETRY_MAX_MS: '1000',

@@ -16,7 +16,7 @@ import { startBenchInfra } from './lib/bench-infra.ts';
 import type { BenchResults } from './lib/bench-results.ts';
 import { markdownReport, svgChart } from './lib/report.ts';
 import { averagePayloadBytes, sampleEvents } from './lib/sample-events.ts';
-import { drain } from './stages/drain.ts';
+import { drain, drainBeside } from './stages/drain.ts';
 import { kafkaCeiling } from './stages/kafka-ceiling.ts';
 import { kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
 import { memory } from './stages/memory.ts';
@@ -24,7 +24,7 @@ import { naiveRelay } from './stages/naive-relay.ts';
 import { scale } from './stages/scale.ts';
 import { steady } from './stages/steady.ts';
 
-const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'steady', 'scale', 'memory'] as const;
+const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'drain-tls', 'steady', 'scale', 'memory'] as const;
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
@@ -33,7 +33,8 @@ const started = performance.now();
 const progress = (line: string) =>
   process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
-const infra = await startBenchInfra();
+// The secured listeners need certificates made with openssl: only when a stage uses them.
+const infra = await startBenchInfra({ secured: only.has('drain-tls') });
 const context: BenchContext = { infra, kafka: createKafkaClient(infra), quick: values.quick, progress };
 const redisVersion = /v=([\d.]+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? '?';
 const results: BenchResults = {
@@ -47,7 +48,12 @@ try {
   if (only.has('kafka')) results.kafkaCeiling = await kafkaCeiling(context, averagePayloadBytes(sampleEvents(1000)));
   if (only.has('kafkajs')) results.kafkajsCeiling = await kafkajsCeiling(context);
   if (only.has('naive')) results.naive = await naiveRelay(context);
-  if (only.has('drain')) results.drain = await drain(context);
+  if (only.has('drain') && only.has('drain-tls') && infra.saslSsl) {
+    ({ plain: results.drain, secured: results.drainTls } = await drainBeside(context, infra.saslSsl));
+  } else {
+    if (only.has('drain')) results.drain = await drain(context);
+    if (only.has('drain-tls') && infra.saslSsl) results.drainTls = await drain(context, infra.saslSsl);
+  }
   if (only.has('steady')) results.steady = await steady(context);
   if (only.has('scale')) results.scale = await scale(context);
   if (only.has('memory')) results.memory = await memory(context);

@@ -16,6 +16,8 @@ export interface BenchResults {
   kafkajsCeiling?: KafkajsCeiling;
   naive?: NaiveRelay;
   drain?: DrainResult;
+  /** The same drain with the apps on the broker's SASL_SSL listener (`--only drain,drain-tls`). */
+  drainTls?: DrainResult;
   steady?: SteadyResult;
   scale?: ScaleRow[];
   memory?: MemoryResult;

@@ -15,6 +15,12 @@ const results: BenchResults = {
     runs: [{ seconds: 6, eventsPerSecond: 33_000, duplicates: 0, lost: 0, outOfOrder: 0 }],
     medianEventsPerSecond: 33_000,
   },
+  drainTls: {
+    over: 'SASL_SSL, SCRAM-SHA-512',
+    events: 200_000,
+    runs: [{ seconds: 8, eventsPerSecond: 25_000, duplicates: 0, lost: 0, outOfOrder: 0 }],
+    medianEventsPerSecond: 25_000,
+  },
   steady: {
     targetRate: 1000,
     seconds: 60,
@@ -32,6 +38,9 @@ describe('benchmark report', () => {
     expect(md).toContain(
       '| drain of 200,000 events, median of 1 (33,000) | 33,000 events/s; verifier: nothing lost or out of order |',
     );
+    expect(md).toContain(
+      '| drain of 200,000 events over SASL_SSL, SCRAM-SHA-512, median of 1 (25,000) | 25,000 events/s (76% of plaintext); verifier: nothing lost or out of order |',
+    );
     expect(md).toContain('p50 3 ms, p95 9 ms, p99 25 ms, max 300 ms');
     expect(md).toContain('| steady p50 ≤ 10 ms | 3 ms | yes |');
   });
@@ -40,6 +49,7 @@ describe('benchmark report', () => {
     const svg = svgChart(results);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('pipeline drain');
+    expect(svg).toContain('drain over SASL_SSL, SCRAM-SHA-512');
     expect(svg).toContain('33,000 /s');
     expect(svg).toContain('300 ms');
   });

@@ -1,3 +1,4 @@
+import type { DrainResult } from '../stages/drain.ts';
 import type { BenchResults } from './bench-results.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -22,11 +23,17 @@ export function markdownReport(r: BenchResults): string {
     );
   }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
-  if (r.drain) {
-    const runs = r.drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
-    const bad = r.drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
+  // The cost of TLS and SASL: the secured drain as a share of the plaintext one, same broker, same run.
+  const share = (drain: DrainResult) =>
+    drain.over && r.drain
+      ? ` (${Math.round((100 * drain.medianEventsPerSecond) / r.drain.medianEventsPerSecond)}% of plaintext)`
+      : '';
+  for (const drain of [r.drain, r.drainTls]) {
+    if (!drain) continue;
+    const runs = drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
+    const bad = drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
     lines.push(
-      `| drain of ${fmt(r.drain.events)} events, median of ${r.drain.runs.length} (${runs}) | ${fmt(r.drain.medianEventsPerSecond)} events/s; verifier: ${bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`} |`,
+      `| drain of ${fmt(drain.events)} events${drain.over ? ` over ${drain.over}` : ''}, median of ${drain.runs.length} (${runs}) | ${fmt(drain.medianEventsPerSecond)} events/s${share(drain)}; verifier: ${bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`} |`,
     );
   }
   if (r.steady) {
@@ -69,6 +76,7 @@ export function svgChart(r: BenchResults): string {
       ['kafkajs, publisher settings', r.kafkajsCeiling.publisherSettings],
     );
   if (r.drain) bars.push(['pipeline drain', r.drain.medianEventsPerSecond]);
+  if (r.drainTls) bars.push([`drain over ${r.drainTls.over ?? 'TLS'}`, r.drainTls.medianEventsPerSecond]);
   for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);
   if (r.naive) bars.push(['naive relay', r.naive.eventsPerSecond]);
   const latency: [string, number][] = r.steady

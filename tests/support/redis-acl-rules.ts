@@ -1,5 +1,5 @@
 /**
- * The commands the pipeline needs, as the README ("Connect to your Redis") lists them for an ACL
+ * The commands the pipeline needs, as docs/production.md ("The ACL user") lists them for an ACL
  * user: what the project's own code sends, what ioredis sends on connecting (CLIENT SETNAME; INFO
  * for its ready check, whose role field also tells it, behind Sentinel, that it reached the
  * master; HELLO needs no permission), and every command BullMQ's Lua scripts can call (Redis

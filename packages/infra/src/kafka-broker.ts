@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxError } from '@outbox/errors';
 import { kafkaAnswers } from '@outbox/kafka';
 import { sleep } from '@outbox/runtime';
 import { ensureKafkaInstalled } from './kafka-install.ts';
+import { formatKafkaStorageOnce, logTail, spawnKafkaServer } from './kafka-process.ts';
 import {
   checkSecurityOptions,
   type KafkaSecurityOptions,
@@ -60,31 +60,16 @@ export async function startKafkaBroker(options: StartKafkaOptions): Promise<Kafk
 export async function startKafkaBroker(options: StartKafkaOptions): Promise<KafkaBroker | SecuredKafkaBroker> {
   const lib = ensureKafkaInstalled(options.log);
   const { propertiesFile, listeners } = await writeBrokerConfig(options);
-  const classpath = `${lib}/*`;
-  formatStorageOnce(classpath, propertiesFile, options);
+  await formatKafkaStorageOnce({
+    lib,
+    propertiesFile,
+    logDir: join(options.dataDir, 'logs'),
+    clusterId: randomBytes(16).toString('base64url'),
+    args: ['--standalone', ...(options.security ? scramFormatArgs(options.security.users) : [])],
+  });
 
   const logFile = join(options.dataDir, 'broker.log');
-  const out = openSync(logFile, 'a');
-  const heap = options.heapMb ?? 512;
-  const child = spawn(
-    'java',
-    [
-      `-Xms${Math.min(256, heap)}m`,
-      `-Xmx${heap}m`,
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${join(projectRoot, 'infra/kafka/log4j2.properties')}`,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      propertiesFile,
-    ],
-    { stdio: ['ignore', out, out], detached: options.detached ?? false },
-  );
-  if (options.detached) child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new OutboxError('could not start java', { code: 'KAFKA_START_FAILED' });
+  const { pid } = spawnKafkaServer({ lib, propertiesFile, logFile, heapMb: options.heapMb ?? 512, detached: options.detached });
 
   const brokers = [`127.0.0.1:${options.port}`];
   await waitUntilReady(brokers, pid, logFile, options.readyTimeoutMs ?? 60_000);
@@ -120,38 +105,11 @@ async function writeBrokerConfig(options: StartKafkaOptions): Promise<{ properti
   return { propertiesFile, listeners };
 }
 
-/** Formats the data directory the first time, with the SCRAM users when secured. */
-function formatStorageOnce(classpath: string, propertiesFile: string, options: StartKafkaOptions): void {
-  if (existsSync(join(options.dataDir, 'logs', 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url');
-  const scram = options.security ? scramFormatArgs(options.security.users) : [];
-  // `--cluster-id=<id>`, not `-t <id>`: one id in 64 starts with '-', which the tool then reads as
-  // an option and fails ("expected one argument") — a flaky start seen in CI.
-  const format = spawnSync(
-    'java',
-    [
-      '-cp',
-      classpath,
-      'kafka.tools.StorageTool',
-      'format',
-      '--standalone',
-      `--cluster-id=${clusterId}`,
-      '-c',
-      propertiesFile,
-      ...scram,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (format.status !== 0) {
-    throw new OutboxError(`formatting Kafka storage failed: ${format.stderr || format.stdout}`, { code: 'KAFKA_START_FAILED' });
-  }
-}
-
 async function waitUntilReady(brokers: string[], pid: number, logFile: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
-      throw new OutboxError(`the Kafka broker exited during start-up; see ${logFile}:\n${tail(logFile)}`, {
+      throw new OutboxError(`the Kafka broker exited during start-up; see ${logFile}:\n${logTail(logFile)}`, {
         code: 'KAFKA_START_FAILED',
       });
     }
@@ -162,8 +120,4 @@ async function waitUntilReady(brokers: string[], pid: number, logFile: string, t
   throw new OutboxError(`the Kafka broker at ${brokers.join(',')} was not ready after ${timeoutMs} ms; see ${logFile}`, {
     code: 'KAFKA_START_FAILED',
   });
-}
-
-function tail(file: string): string {
-  return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
 }

@@ -17,7 +17,7 @@ export interface KafkaServerLaunch {
 }
 
 /** Starts `kafka.Kafka` with a small heap and the project's log4j settings; does not wait for it. */
-export function spawnKafkaServer(launch: KafkaServerLaunch): ChildProcess {
+export function spawnKafkaServer(launch: KafkaServerLaunch): ChildProcess & { pid: number } {
   const out = openSync(launch.logFile, 'a');
   const child = spawn(
     'java',
@@ -37,7 +37,8 @@ export function spawnKafkaServer(launch: KafkaServerLaunch): ChildProcess {
   );
   if (launch.detached) child.unref();
   if (child.pid === undefined) throw new OutboxError('could not start java', { code: 'KAFKA_START_FAILED' });
-  return child;
+  // Checked just above: a started process has its pid.
+  return child as ChildProcess & { pid: number };
 }
 
 /**

@@ -10,16 +10,10 @@ export type KafkaSettings = Config['kafka'];
 
 /**
  * kafkajs logs every failed request at error and its own advice at warn, even when it retries
- * and succeeds (a coordinator still loading at start-up, say). Our own code reports what stays
- * broken — retries, halted partitions, unreachable brokers — so kafkajs' lines are kept at info.
+ * and succeeds (a coordinator still loading at start-up, say), each with a stack. Our own code
+ * reports what stays broken — retries, halted partitions, unreachable brokers, a refused login in
+ * one line — so kafkajs' lines are kept at debug, where they explain ours.
  */
-const levels: Record<number, 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'info',
-  [logLevel.WARN]: 'info',
-  [logLevel.INFO]: 'debug',
-  [logLevel.DEBUG]: 'debug',
-};
-
 /** A kafkajs client whose log lines go through our logger. */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' });
@@ -34,9 +28,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     logLevel: logLevel.WARN,
     logCreator:
       () =>
-      ({ level, log: entry }: LogEntry) => {
+      ({ log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        log[levels[level] ?? 'debug'](rest, message);
+        log.debug(rest, message);
       },
   });
 }

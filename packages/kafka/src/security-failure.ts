@@ -1,7 +1,7 @@
 import { connect } from 'node:tls';
 import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaAnswers } from './kafka-probe.ts';
 
 type KafkaSettings = Config['kafka'];
 
@@ -92,18 +92,9 @@ function speaksTls(broker: string, timeoutMs = 2000): Promise<boolean> {
 }
 
 /**
- * Whether `broker` completes kafkajs' connection (ApiVersions) without TLS: a PLAINTEXT or
- * SASL_PLAINTEXT listener does, a TLS one closes the socket.
+ * Whether `broker` answers kafkajs without TLS: a PLAINTEXT listener does, a TLS one closes the
+ * socket.
  */
-async function speaksPlainKafka(broker: string, timeoutMs = 2000): Promise<boolean> {
-  const options = { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 } };
-  const admin = new Kafka({ brokers: [broker], clientId: 'outbox-probe', logLevel: logLevel.NOTHING, ...options }).admin();
-  try {
-    await admin.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+function speaksPlainKafka(broker: string, timeoutMs = 2000): Promise<boolean> {
+  return kafkaAnswers([broker], timeoutMs);
 }

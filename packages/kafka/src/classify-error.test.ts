@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { classifyKafkaError } from './classify-error.ts';
+import { classifyKafkaError, isKafkaOutage } from './classify-error.ts';
 import { PartlyAcceptedError } from './event-producer.ts';
 
 function protocolError(type: string, retriable: boolean) {
@@ -49,5 +49,16 @@ describe('classifyKafkaError', () => {
       recreateProducer: true,
       retriable: true,
     });
+  });
+});
+
+describe('isKafkaOutage', () => {
+  it('tells a failure of the cluster or a broker from one of a topic or a record', () => {
+    const wrapped = (error: Error) => new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 3, retryTime: 1 });
+    expect(isKafkaOutage(wrapped(protocolError('NOT_ENOUGH_REPLICAS', true)))).toBe(true);
+    expect(isKafkaOutage(wrapped(new KafkaJSConnectionError('Connection refused')))).toBe(true);
+    expect(isKafkaOutage(wrapped(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true)))).toBe(false);
+    expect(isKafkaOutage(protocolError('MESSAGE_TOO_LARGE', false))).toBe(false);
+    expect(isKafkaOutage(new Error('a bug'))).toBe(false);
   });
 });

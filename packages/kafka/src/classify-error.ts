@@ -25,13 +25,7 @@ const producerStateTypes = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRO
  * retried.
  */
 export function classifyKafkaError(error: unknown): KafkaErrorClass {
-  const chain: { name?: string; type?: string; retriable?: boolean }[] = [];
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && chain.length < 8) {
-    chain.push(current as (typeof chain)[number]);
-    const next = current as { originalError?: unknown; cause?: unknown };
-    current = next.originalError ?? next.cause;
-  }
+  const chain = errorChain(error);
   const typed = chain.find((e) => typeof e.type === 'string');
   const type = typed?.type ?? chain[0]?.name ?? 'Error';
   if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false, poison: true };
@@ -39,4 +33,31 @@ export function classifyKafkaError(error: unknown): KafkaErrorClass {
   const fromKafkajs = chain.some((e) => e.name?.startsWith('KafkaJS'));
   const ours = chain.find((e) => e instanceof OutboxError);
   return { retriable: fromKafkajs || ours?.retriable === true, type, recreateProducer: false, poison: false };
+}
+
+/** Broker answers and client failures that refuse every send at the time, whatever its topic. */
+const outageTypes = new Set(['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']);
+const outageNames = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError']);
+
+/**
+ * Whether the failure is the cluster's or a broker's (too few in-sync replicas, a lost connection,
+ * a timeout) rather than one topic's or one record's: every send combined into the failed request
+ * would fail alike, so finding out which one failed is pointless.
+ */
+export function isKafkaOutage(error: unknown): boolean {
+  return errorChain(error).some((e) => (e.type !== undefined && outageTypes.has(e.type)) || outageNames.has(e.name ?? ''));
+}
+
+type ChainLink = { name?: string; type?: string; retriable?: boolean };
+
+/** The error and its causes, outermost first (kafkajs keeps them in `originalError` or `cause`). */
+function errorChain(error: unknown): ChainLink[] {
+  const chain: ChainLink[] = [];
+  let current: unknown = error;
+  while (typeof current === 'object' && current !== null && chain.length < 8) {
+    chain.push(current as ChainLink);
+    const next = current as { originalError?: unknown; cause?: unknown };
+    current = next.originalError ?? next.cause;
+  }
+  return chain;
 }

@@ -75,7 +75,7 @@ interface Shortage {
 /**
  * Two of the three brokers SIGKILLed, the busiest partition's leader first, so the partitions
  * are left with one in-sync replica, fewer than min.insync.replicas (2): Kafka refuses every send
- * with NOT_ENOUGH_REPLICAS, which the publishers retry (and halt on once the attempts run out),
+ * with NOT_ENOUGH_REPLICAS, which the publishers retry and halt on once the attempts run out,
  * never dead-letter. While it lasts no row may leave the outbox, including events committed
  * meanwhile (a writer adds some when the load is over). Then the second broker comes back (the
  * fault ends), and the first one once the pipeline caught up and Kafka was audited.
@@ -112,6 +112,7 @@ export function kafkaBelowMinIsr(): ChaosScenario {
       expect(shortage?.after, 'rows waiting in the outbox').toBe((shortage?.before ?? 0) + (shortage?.committed ?? 0));
       expect(shortage?.after).toBeGreaterThan(0);
       expect(shortage?.refusals, 'sends refused with NOT_ENOUGH_REPLICAS and retried').toBeGreaterThanOrEqual(3);
+      expect(shortage?.halts, 'partitions halted on NOT_ENOUGH_REPLICAS').toBeGreaterThan(0);
       expect(row.deadLettered).toBe(0);
     },
     // The first broker comes back once Kafka is audited: a broker rejoining moves partition
@@ -125,17 +126,14 @@ export function kafkaBelowMinIsr(): ChaosScenario {
 /**
  * Once the publishers are refused with NOT_ENOUGH_REPLICAS (and a moment more, for
  * acknowledgements of sends Kafka took before), compares the outbox at the start and at the end
- * of the shortage, which lasts at least 6 s and three more refusals. Kafka's end offsets cannot be
- * compared: a partition whose leader moved to the last broker answers no ListOffsets until its
- * high watermark can advance again, that is until a second replica is back in sync.
- *
- * The publishers retry; they halt only once a partition's attempts run out, which takes long
- * here: every send of a failed combined request is tried again on its own (EventProducer), each
- * through kafkajs' own retries (about 1.5 s), so with 16 partitions refused at once each one gets
- * an attempt about every 25 s. Halts are counted, not required.
+ * of the shortage, which lasts at least 6 s, three more refusals and until a partition halted on
+ * it (its attempts ran out). Kafka's end offsets cannot be compared: a partition whose leader
+ * moved to the last broker answers no ListOffsets until its high watermark can advance again,
+ * that is until a second replica is back in sync.
  */
 async function observeShortage(run: ChaosRun): Promise<Shortage> {
   const refused = () => publisherLines(run, 'send to Kafka failed', 'NOT_ENOUGH_REPLICAS');
+  const halted = () => publisherLines(run, 'partition halted', 'NOT_ENOUGH_REPLICAS');
   await until('a send refused with NOT_ENOUGH_REPLICAS', 60_000, async () => refused() > 0);
   await sleep(2000);
   const before = outboxSnapshot(run);
@@ -143,6 +141,7 @@ async function observeShortage(run: ChaosRun): Promise<Shortage> {
   if (!run.writing()) run.startWriter(Math.ceil(run.size.events / 10));
   await sleep(6000);
   await until('three more refused sends', 60_000, async () => refused() - refusedBefore >= 3);
+  await until('a partition to halt on NOT_ENOUGH_REPLICAS', 60_000, async () => halted() > 0);
   await until('the writer to finish', 60_000, async () => !run.writing());
   const after = outboxSnapshot(run);
   const left = new Set(after.ids);
@@ -152,7 +151,7 @@ async function observeShortage(run: ChaosRun): Promise<Shortage> {
     after: after.ids.length,
     deleted: before.ids.filter((id) => !left.has(id)),
     refusals: refused() - refusedBefore,
-    halts: publisherLines(run, 'partition halted', 'NOT_ENOUGH_REPLICAS'),
+    halts: halted(),
   };
 }
 

@@ -31,7 +31,7 @@ interface PendingSend {
  * two sends pending at once. If a combined request fails, each send in it is tried again on its
  * own, so a poison event (or a missing topic) fails only its own job, never its
  * neighbours'; if the cluster or a broker failed it, every send in it fails and its job retries.
- * A producer whose sequence state the broker no longer accepts is replaced before the next send.
+ * After a failed request the producer is replaced before the next send (see #request).
  */
 export class EventProducer {
   readonly #options: EventProducerOptions;
@@ -135,7 +135,12 @@ export class EventProducer {
     try {
       await this.#producer.sendBatch({ topicMessages, acks: -1, compression: this.#compression });
     } catch (error) {
-      if (classifyKafkaError(error).recreateProducer) await this.#replace();
+      // After a failed request kafkajs rolls its sequence numbers back, although the broker may
+      // have written the batch; the next batch under the same numbers is then taken for a
+      // duplicate, acknowledged and never written: an event lost (seen killing partition leaders
+      // of a three-broker cluster). A new producer starts its sequences afresh: a resend may
+      // duplicate, never vanish.
+      await this.#replace(classifyKafkaError(error).recreateProducer);
       throw error;
     }
   }
@@ -152,8 +157,8 @@ export class EventProducer {
     });
   }
 
-  async #replace(): Promise<void> {
-    this.#options.logger.warn('the broker rejected the producer state; replacing the producer');
+  async #replace(rejectedState: boolean): Promise<void> {
+    if (rejectedState) this.#options.logger.warn('the broker rejected the producer state; replacing the producer');
     const old = this.#producer;
     this.#producer = this.#create();
     this.#connected = undefined;

@@ -18,6 +18,7 @@ const start = useApps();
 const user = { username: 'outbox-relay', password: 'right-password-0c4d1e' };
 const wrongPassword = 'wrong-password-8a2f57';
 const keyPassword = 'client-key-password-e5a1';
+const tokenCommandSecret = 'client-secret-in-a-command-3b9f';
 const securedKafka = useSecuredKafka(user, keyPassword);
 const stackFrame = /\bat .+\.[cm]?[jt]s:\d+/;
 
@@ -77,6 +78,27 @@ const cases: FailureCase[] = [
     settings: (kafka) => ({ ...tlsOnly(kafka, 'PLAINTEXT') }),
     listener: 'PLAINTEXT',
     cause: 'the listener does not speak TLS',
+  },
+  {
+    name: 'a SASL_SSL client against a SASL_PLAINTEXT listener',
+    settings: (kafka) => ({
+      ...saslEnv(kafka, 'SCRAM-SHA-512'),
+      KAFKA_BROKERS: kafka.broker.listeners.SASL_PLAINTEXT ?? '',
+    }),
+    listener: 'SASL_PLAINTEXT',
+    cause: 'the listener does not speak TLS',
+  },
+  {
+    name: 'a failing OAUTHBEARER token command, whose line and output stay out of the log',
+    settings: (kafka) => ({
+      KAFKA_BROKERS: kafka.broker.listeners.SASL_SSL ?? '',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      KAFKA_SASL_MECHANISM: 'OAUTHBEARER',
+      KAFKA_SSL_CA_FILE: kafka.certificates.ca.certFile,
+      KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: `echo ${tokenCommandSecret} >&2; exit 7`,
+    }),
+    listener: 'SASL_SSL',
+    cause: 'the OAUTHBEARER token command exited with 7',
   },
   {
     name: 'no client certificate for the mTLS listener',
@@ -142,7 +164,7 @@ describe('a Kafka connection that security refuses', () => {
       expect(output, 'no kafkajs line with its stack at the default level').not.toContain('"component":"kafkajs"');
       expect(line).not.toMatch(stackFrame);
       expect(line).toContain(`publisher-worker: cannot start: Kafka at ${broker}: ${cause}`);
-      for (const secret of [user.password, wrongPassword, keyPassword]) expect(output).not.toContain(secret);
+      for (const secret of [user.password, wrongPassword, keyPassword, tokenCommandSecret]) expect(output).not.toContain(secret);
       expect(outboxDepth(config.sqlite.path)).toBe(50);
     },
   );

@@ -9,6 +9,8 @@ export function configSecrets(config: Config): string[] {
   const secrets = [
     config.http.token,
     config.kafka.sasl.password,
+    // A token command may carry a client secret on its command line.
+    config.kafka.sasl.oauthbearerTokenCommand,
     config.kafka.ssl.keyPassword,
     config.redis.password,
     config.redis.sentinelPassword,

@@ -51,7 +51,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       continue;
     }
     const path = envKeys[key as EnvKey];
-    if (path === null || env[`${key}_FILE`]) continue;
+    // Its file variant holds the value (readSecretFile reports setting both).
+    if (path === null || (secretFileKeys.has(`${key}_FILE`) && env[`${key}_FILE`])) continue;
     setPath(raw, path, value);
     sources.set(path, { kind: 'env', key });
   }
@@ -71,6 +72,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** The problem with a variable that is not in the table, if it looks like one of ours at all. */
 function unknownKey(key: string): string | undefined {
+  const base = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : undefined;
+  if (base && base in envKeys) return `${key}: only secrets can be read from a file (${secretKeys.join(', ')})`;
   const ours = key.startsWith(ownPrefix);
   if (!ours && !sharedPrefixes.some((p) => key.startsWith(p))) return undefined;
   const suggestion = didYouMean(key, Object.keys(envKeys));

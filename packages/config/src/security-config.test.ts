@@ -63,6 +63,9 @@ describe('Kafka security settings', () => {
     const both = problemsOf({ REDIS_PASSWORD: 'a', REDIS_PASSWORD_FILE: file('redis-password', 'b') });
     expect(both).toEqual(['REDIS_PASSWORD_FILE: set either it or REDIS_PASSWORD, not both']);
     expect(problemsOf({ OUTBOX_HTTP_TOKEN_FILE: join(dir, 'nope') })[0]).toMatch(/^OUTBOX_HTTP_TOKEN_FILE \(.*nope\): ENOENT/);
+    expect(problemsOf({ KAFKA_BROKERS: 'prod:9092', KAFKA_BROKERS_FILE: file('brokers', 'x:1') })).toEqual([
+      'KAFKA_BROKERS_FILE: only secrets can be read from a file (KAFKA_SASL_PASSWORD, KAFKA_SSL_KEY_PASSWORD, REDIS_URL, REDIS_PASSWORD, REDIS_SENTINEL_PASSWORD, OUTBOX_HTTP_TOKEN, OUTBOX_ALERT_WEBHOOK_URL)',
+    ]);
     expect(problemsOf({ OUTBOX_HTTP_TOKEN: 'short-token' })).toEqual(['OUTBOX_HTTP_TOKEN (http.token): at least 16 characters']);
   });
 

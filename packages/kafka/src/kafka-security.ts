@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import { promisify } from 'node:util';
 import type { Config } from '@outbox/config';
+import { EnvironmentError } from '@outbox/errors';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 
 type KafkaSettings = Config['kafka'];
@@ -46,6 +47,21 @@ function saslOptions(sasl: KafkaSettings['sasl']): SASLOptions {
 async function readToken(sasl: KafkaSettings['sasl']): Promise<{ value: string }> {
   const token = sasl.oauthbearerTokenFile
     ? await readFile(sasl.oauthbearerTokenFile, 'utf8')
-    : (await run('sh', ['-c', sasl.oauthbearerTokenCommand ?? ''], { timeout: 30_000 })).stdout;
+    : await runTokenCommand(sasl.oauthbearerTokenCommand ?? '');
+  if (!token.trim()) throw new EnvironmentError('the OAUTHBEARER token is empty', { code: 'KAFKA_AUTH_FAILED' });
   return { value: token.trim() };
+}
+
+/**
+ * The command's output. Its failure is told without the command line or its output, which may
+ * hold a client secret (Node's error carries both).
+ */
+async function runTokenCommand(command: string): Promise<string> {
+  try {
+    return (await run('sh', ['-c', command], { timeout: 30_000 })).stdout;
+  } catch (error) {
+    const { code, signal } = error as { code?: unknown; signal?: unknown };
+    const how = signal ? `was killed (${String(signal)})` : `exited with ${String(code)}`;
+    throw new EnvironmentError(`the OAUTHBEARER token command ${how}`, { code: 'KAFKA_AUTH_FAILED' });
+  }
 }

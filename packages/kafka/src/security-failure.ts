@@ -2,6 +2,7 @@ import { connect } from 'node:tls';
 import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
 import { kafkaAnswers } from './kafka-probe.ts';
+import { securityOptions } from './kafka-security.ts';
 
 type KafkaSettings = Config['kafka'];
 
@@ -25,6 +26,8 @@ export async function securityFailure(error: unknown, settings: KafkaSettings): 
   if (!failure) return undefined;
   const broker = failure.broker ?? settings.brokers.join(',');
   const fail = (code: string, cause: string) => new EnvironmentError(`Kafka at ${broker}: ${cause}`, { code, cause: error });
+  // Our own reason, such as a token command that failed (kafka-security.ts).
+  if (failure.own) return fail(failure.own.code, failure.own.message);
   if (failure.name === 'KafkaJSSASLAuthenticationError') {
     const who = settings.sasl.username ? ` as ${settings.sasl.username}` : '';
     return fail('KAFKA_AUTH_FAILED', `authentication failed (SASL ${settings.sasl.mechanism}${who}): ${failure.message}`);
@@ -40,11 +43,12 @@ export async function securityFailure(error: unknown, settings: KafkaSettings): 
     return fail('KAFKA_TLS_FAILED', 'the listener does not speak TLS (is it PLAINTEXT or SASL_PLAINTEXT?)');
   // A Kafka PLAINTEXT listener does not answer a ClientHello: it reads it as an oversized request
   // and closes the socket. Only a plain Kafka handshake that succeeds tells that from a reset.
-  if (code === 'ECONNRESET' && settings.securityProtocol.endsWith('SSL') && (await speaksPlainKafka(broker)))
+  const probed = failure.broker ?? settings.brokers[0] ?? broker;
+  if (code === 'ECONNRESET' && settings.securityProtocol.endsWith('SSL') && (await speaksPlainKafka(probed, settings)))
     return fail('KAFKA_TLS_FAILED', 'the listener does not speak TLS (is it PLAINTEXT or SASL_PLAINTEXT?)');
   if (code.startsWith('ERR_SSL_'))
     return fail('KAFKA_TLS_FAILED', `the TLS handshake failed (${code}; does the broker require a client certificate?)`);
-  if (!settings.securityProtocol.endsWith('SSL') && /closed/i.test(failure.message) && (await speaksTls(broker)))
+  if (!settings.securityProtocol.endsWith('SSL') && /closed/i.test(failure.message) && (await speaksTls(probed)))
     return fail(
       'KAFKA_TLS_FAILED',
       `the listener speaks TLS, but KAFKA_SECURITY_PROTOCOL is ${settings.securityProtocol} (use SSL or SASL_SSL)`,
@@ -57,6 +61,7 @@ interface KafkaFailure {
   message: string;
   code?: string;
   broker?: string;
+  own?: EnvironmentError;
 }
 
 /** kafkajs wraps the failure of a connection in retry errors; the innermost one says what happened. */
@@ -64,6 +69,7 @@ function findKafkaFailure(error: unknown): KafkaFailure | undefined {
   let found: KafkaFailure | undefined;
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     const { code, broker } = e as { code?: unknown; broker?: unknown };
+    if (e instanceof EnvironmentError) return { name: e.name, message: e.message, own: e };
     if (e.name === 'KafkaJSSASLAuthenticationError') return { name: e.name, message: e.message };
     if (e.name.startsWith('KafkaJSConnection'))
       found = {
@@ -92,9 +98,10 @@ function speaksTls(broker: string, timeoutMs = 2000): Promise<boolean> {
 }
 
 /**
- * Whether `broker` answers kafkajs without TLS: a PLAINTEXT listener does, a TLS one closes the
- * socket.
+ * Whether `broker` answers kafkajs without TLS, logging in as configured: a PLAINTEXT or
+ * SASL_PLAINTEXT listener does, a TLS one closes the socket.
  */
-function speaksPlainKafka(broker: string, timeoutMs = 2000): Promise<boolean> {
-  return kafkaAnswers([broker], timeoutMs);
+function speaksPlainKafka(broker: string, settings: KafkaSettings, timeoutMs = 2000): Promise<boolean> {
+  const plain = settings.securityProtocol === 'SASL_SSL' ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  return kafkaAnswers([broker], timeoutMs, securityOptions({ ...settings, securityProtocol: plain }));
 }

@@ -30,6 +30,8 @@ export async function createConsumerService(
         fromBeginning: options.fromBeginning,
         write: options.write,
         colour: options.colour,
+        onCrash: (error, restart) =>
+          logger.warn({ err: error, restart }, `the consumer failed${restart ? ', restarting' : ''}: ${error.message}`),
       });
     },
     { kafka: config.kafka, logger },

@@ -9,6 +9,11 @@ export interface PrintEventsOptions {
   fromBeginning?: boolean;
   write: (line: string) => void;
   colour?: boolean;
+  /**
+   * The consumer failed (kafkajs restarts it when `restart`): kafkajs' own lines are debug lines
+   * (kafka-client.ts), so this is where a consumer stuck failing shows.
+   */
+  onCrash?: (error: Error, restart: boolean) => void;
 }
 
 /** One line per received event, the way the original demo's console consumer printed packets. */
@@ -21,6 +26,7 @@ export function formatEvent(topic: string, message: KafkaMessage, colour = false
 /** Starts a consumer that prints every event; resolves once it runs, returns a closer. */
 export async function printEvents(options: PrintEventsOptions): Promise<{ close: () => Promise<void> }> {
   const consumer = options.kafka.consumer({ groupId: options.groupId });
+  consumer.on(consumer.events.CRASH, ({ payload }) => options.onCrash?.(payload.error, payload.restart));
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
   await consumer.run({

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -60,6 +60,11 @@ async function deniedSinceReset(): Promise<string[]> {
 }
 
 describe('Redis as an ACL user', () => {
+  it('is documented with the very rule these tests use', () => {
+    const doc = readFileSync(new URL('../../docs/production.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`ACL SETUSER outbox ${pipelineAclRule('outbox', 'PASSWORD').join(' ')}\n`);
+  });
+
   it('runs the whole pipeline and every operator command with only the documented commands on its own keys', async () => {
     const test = await asAclUser((prefix) => pipelineAclRule(prefix, appPassword));
     const run = await runPipelineOnRedis({ start, test, events: 1500 });

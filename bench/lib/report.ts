@@ -23,19 +23,7 @@ export function markdownReport(r: BenchResults): string {
     );
   }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
-  // The cost of TLS and SASL: the secured drain as a share of the plaintext one, same broker, same run.
-  const share = (drain: DrainResult) =>
-    drain.over && r.drain
-      ? ` (${Math.round((100 * drain.medianEventsPerSecond) / r.drain.medianEventsPerSecond)}% of plaintext)`
-      : '';
-  for (const drain of [r.drain, r.drainTls]) {
-    if (!drain) continue;
-    const runs = drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
-    const bad = drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
-    lines.push(
-      `| drain of ${fmt(drain.events)} events${drain.over ? ` over ${drain.over}` : ''}, median of ${drain.runs.length} (${runs}) | ${fmt(drain.medianEventsPerSecond)} events/s${share(drain)}; verifier: ${bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`} |`,
-    );
-  }
+  for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
   if (r.steady) {
     const s = r.steady;
     lines.push(
@@ -64,6 +52,18 @@ export function markdownReport(r: BenchResults): string {
   lines.push('| --- | --- | --- |');
   for (const t of r.targets) lines.push(`| ${t.name} | ${t.result} | ${t.reached ? 'yes' : '**no**'} |`);
   return lines.join('\n');
+}
+
+/** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */
+function drainRow(drain: DrainResult, plain: DrainResult | undefined): string {
+  const runs = drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
+  const bad = drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
+  const share =
+    drain.over && plain
+      ? ` (${Math.round((100 * drain.medianEventsPerSecond) / plain.medianEventsPerSecond)}% of plaintext)`
+      : '';
+  const verifier = bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`;
+  return `| drain of ${fmt(drain.events)} events${drain.over ? ` over ${drain.over}` : ''}, median of ${drain.runs.length} (${runs}) | ${fmt(drain.medianEventsPerSecond)} events/s${share}; verifier: ${verifier} |`;
 }
 
 /** A bar chart of throughput and one of latency percentiles, as one SVG. */

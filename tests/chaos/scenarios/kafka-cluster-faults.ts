@@ -102,7 +102,13 @@ export function kafkaBelowMinIsr(): ChaosScenario {
       const { after, refusals, halts } = shortage;
       run.log(`below min ISR: ${after} rows waited, ${refusals} sends refused, ${halts} halts`);
       await second.start();
-      return Date.now();
+      const back = Date.now();
+      // Back means in sync again: until then leaders may still move, which the audit's reads trip
+      // over ("no leader … in the middle of a leadership election", seen in CI).
+      await until('the second broker back in every ISR', 60_000, async () =>
+        (await cluster.partitions(run.topic)).every((p) => p.isr.includes(second.nodeId) && p.leader >= 0),
+      );
+      return back;
     },
     // Partitions that halted meanwhile resumed by themselves: the outbox emptied. (Their
     // "partition resumed" line is at info level, below the suite's LOG_LEVEL.)

@@ -14,7 +14,7 @@ import {
 } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neededCommands, pipelineAclRule } from '../support/redis-acl-rules.ts';
+import { aclRefusals, neededCommands, pipelineAclRule } from '../support/redis-acl-rules.ts';
 import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
 
 const start = useApps();
@@ -50,13 +50,8 @@ async function asAclUser(rule: (prefix: string) => string[]) {
 }
 
 /** What Redis refused the user since the last reset: `command` (or key) names, from ACL LOG. */
-async function deniedSinceReset(): Promise<string[]> {
-  const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
-  return entries.map((entry) => {
-    const fields = new Map<string, unknown>();
-    for (let i = 0; i + 1 < entry.length; i += 2) fields.set(String(entry[i]), entry[i + 1]);
-    return `${fields.get('reason')}:${fields.get('object')}`;
-  });
+function deniedSinceReset(): Promise<string[]> {
+  return aclRefusals(admin);
 }
 
 describe('Redis as an ACL user', () => {

@@ -6,7 +6,7 @@ import { pipelineNames } from '@outbox/queue';
 import { type TestEnvironment, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pipelineAclRule, sentinelClientCommands } from '../support/redis-acl-rules.ts';
+import { aclRefusals, pipelineAclRule, sentinelClientCommands } from '../support/redis-acl-rules.ts';
 import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
 
 const start = useApps();
@@ -53,8 +53,7 @@ async function currentMaster(sentinels: RedisSentinelSet) {
 async function refused(port: number, password: string): Promise<string[]> {
   const client = new Redis({ host: '127.0.0.1', port, password });
   try {
-    const entries = (await client.call('ACL', 'LOG')) as unknown[][];
-    return entries.map((entry) => `${entry[entry.indexOf('reason') + 1]}:${entry[entry.indexOf('object') + 1]}`);
+    return await aclRefusals(client);
   } finally {
     client.disconnect();
   }

@@ -27,3 +27,9 @@ export function pipelineAclRule(prefix: string, password: string, commands = nee
  * (ioredis refreshes its list of sentinels from them).
  */
 export const sentinelClientCommands = ['sentinel|get-master-addr-by-name', 'sentinel|sentinels'];
+
+/** What a Redis server refused its users since the log was last reset (ACL LOG): `<reason>:<command or key>`. */
+export async function aclRefusals(admin: { call(...args: string[]): Promise<unknown> }): Promise<string[]> {
+  const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
+  return entries.map((entry) => `${entry[entry.indexOf('reason') + 1]}:${entry[entry.indexOf('object') + 1]}`);
+}

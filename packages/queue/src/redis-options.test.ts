@@ -41,6 +41,8 @@ describe('redisConnectionOptions', () => {
       enableTLSForSentinelMode: true,
     });
     expect(options.host).toBeUndefined();
+    expect(options.tls, 'TLS to the master (rediss://)').toEqual({});
+    expect(options.sentinelTLS, 'and to the sentinels').toEqual({});
     expect(redisAddress(settings)).toBe('master main via sentinels s1:26379,s2:26380');
     expect(redisAddress(redis({ REDIS_URL: 'redis://u:secret@h:1' }))).toBe('redis://u:redacted@h:1');
   });

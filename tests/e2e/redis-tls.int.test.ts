@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate } from '@outbox/infra';
 import { freePort, type RedisServer, startRedisServer, testEnvironment, useApps } from '@outbox/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
+import { expectEveryEventDelivered, runPipelineOnRedis } from '../support/redis-pipeline-run.ts';
 
 const start = useApps();
 let redis: RedisServer | undefined;
@@ -35,14 +35,7 @@ describe('Redis over TLS', () => {
       REDIS_TLS_KEY_FILE: client.keyFile,
     });
     const run = await runPipelineOnRedis({ start, test, events: 1000 });
-    const { report } = run.audit;
-    console.log(
-      `Redis mTLS: ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,
-    );
-    expect(report.lost).toEqual([]);
-    expect(report.outOfOrder).toBe(0);
-    expect(report.deadLettered).toEqual([run.poisonEventId]);
-    expect(report.uniqueEvents).toBe(run.committed.length - 1);
+    expectEveryEventDelivered(run, 'Redis mTLS');
   });
 
   it('runs it with only the CA (a server that asks for no client certificate)', async () => {

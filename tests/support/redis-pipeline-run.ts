@@ -160,3 +160,18 @@ async function waitForDrain(
     throw error;
   });
 }
+
+/**
+ * The audit of an operated run, logged under `what`: every committed event delivered once in
+ * order, the operator's poison event dead-lettered.
+ */
+export function expectEveryEventDelivered(run: RedisPipelineRun, what: string): void {
+  const { report } = run.audit;
+  console.log(
+    `${what}: ${report.uniqueEvents} delivered, ${report.duplicates} duplicates, ${report.lost.length} lost, ${report.outOfOrder} out of order`,
+  );
+  expect(report.lost).toEqual([]);
+  expect(report.outOfOrder).toBe(0);
+  expect(report.deadLettered).toEqual([run.poisonEventId]);
+  expect(report.uniqueEvents).toBe(run.committed.length - 1);
+}

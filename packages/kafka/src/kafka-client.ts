@@ -1,12 +1,11 @@
-import type { Config } from '@outbox/config';
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
 import { retryForever } from '@outbox/runtime';
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
-import { securityOptions } from './kafka-security.ts';
+import { type KafkaSettings, securityOptions } from './kafka-security.ts';
 import { securityFailure } from './security-failure.ts';
 
-export type KafkaSettings = Config['kafka'];
+export type { KafkaSettings };
 
 /**
  * kafkajs logs every failed request at error and its own advice at warn, even when it retries

@@ -7,7 +7,8 @@ import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 
-type KafkaSettings = Config['kafka'];
+/** The `kafka` part of the config: what every Kafka client of the project is built from. */
+export type KafkaSettings = Config['kafka'];
 
 const run = promisify(execFile);
 

@@ -1,10 +1,7 @@
 import { connect } from 'node:tls';
-import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
 import { kafkaAnswers } from './kafka-probe.ts';
-import { securityOptions } from './kafka-security.ts';
-
-type KafkaSettings = Config['kafka'];
+import { type KafkaSettings, securityOptions } from './kafka-security.ts';
 
 /** Node's certificate checks that fail because the broker's chain is not trusted here. */
 const untrusted = new Set([

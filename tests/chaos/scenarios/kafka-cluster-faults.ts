@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaCluster, KafkaClusterNode } from '@outbox/infra';
 import { openDatabase, quoteIdentifier } from '@outbox/outbox-store';
+import { waitFor } from '@outbox/testkit';
 import { expect } from 'vitest';
 import type { ChaosRun, ChaosScenario } from '../harness/chaos-scenario.ts';
 import { outageSettings } from './broker-faults.ts';
@@ -197,16 +198,8 @@ function committedInKafka(cluster: KafkaCluster, topic: string): Promise<number>
  * `ask` tried again for up to 30 s: a broker's metadata lags behind the controller's for a moment
  * after a topic is created or a leader moves ("not the leader for that topic-partition").
  */
-async function retried<T>(ask: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await ask();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(200);
-    }
-  }
+function retried<T>(ask: () => Promise<T>): Promise<T> {
+  return waitFor('the cluster to answer', ask, { timeoutMs: 30_000, intervalMs: 200 });
 }
 
 function publisherLines(run: ChaosRun, ...parts: string[]): number {
@@ -238,12 +231,7 @@ function pick<T>(items: T[]): T {
   return item;
 }
 
-/** Polls `check` (errors count as not yet: the cluster's metadata moves while brokers die). */
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+/** Polls `check`; errors count as not yet, since the cluster's metadata moves while brokers die. */
+function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<true> {
+  return waitFor(what, async () => (await check()) || undefined, { timeoutMs, intervalMs: 200 });
 }

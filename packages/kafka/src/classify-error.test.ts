@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { classifyKafkaError, isKafkaOutage } from './classify-error.ts';
+import { classifyKafkaError, isKafkaOutage, isLeadershipMoving } from './classify-error.ts';
 import { PartlyAcceptedError } from './event-producer.ts';
 
 function protocolError(type: string, retriable: boolean) {
@@ -60,5 +60,16 @@ describe('isKafkaOutage', () => {
     expect(isKafkaOutage(wrapped(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true)))).toBe(false);
     expect(isKafkaOutage(protocolError('MESSAGE_TOO_LARGE', false))).toBe(false);
     expect(isKafkaOutage(new Error('a bug'))).toBe(false);
+  });
+});
+
+describe('isLeadershipMoving', () => {
+  it("knows the brokers' answers while a leader changes, even wrapped, and nothing else", () => {
+    for (const type of ['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']) {
+      const wrapped = new KafkaJSNumberOfRetriesExceeded(protocolError(type, true), { retryCount: 3, retryTime: 1 });
+      expect(isLeadershipMoving(wrapped), type).toBe(true);
+    }
+    expect(isLeadershipMoving(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true))).toBe(false);
+    expect(isLeadershipMoving(new KafkaJSConnectionError('Connection refused'))).toBe(false);
   });
 });

@@ -48,6 +48,14 @@ export function isKafkaOutage(error: unknown): boolean {
   return errorChain(error).some((e) => (e.type !== undefined && outageTypes.has(e.type)) || outageNames.has(e.name ?? ''));
 }
 
+/** Answers a broker gives while a partition's leader changes; asked again with fresh metadata, they pass. */
+const leadershipTypes = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+
+/** Whether the failure is a partition's leadership moving (a broker stopped or came back). */
+export function isLeadershipMoving(error: unknown): boolean {
+  return errorChain(error).some((e) => e.type !== undefined && leadershipTypes.has(e.type));
+}
+
 type ChainLink = { name?: string; type?: string; retriable?: boolean };
 
 /** The error and its causes, outermost first (kafkajs keeps them in `originalError` or `cause`). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OutboxError } from '@outbox/errors';
 import type { Kafka } from 'kafkajs';
+import { topicOffsets } from './topic-offsets.ts';
 
 export interface TopicRecord {
   topic: string;
@@ -48,7 +49,7 @@ export async function readTopicsToEnd(
       throw new OutboxError(`Kafka ${which}`, { code: 'TOPIC_MISSING' });
     }
     for (const topic of present) {
-      for (const o of await admin.fetchTopicOffsets(topic)) {
+      for (const o of await topicOffsets(kafka, topic)) {
         if (o.high !== o.low) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
       }
     }

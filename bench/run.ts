@@ -21,10 +21,11 @@ import { kafkaCeiling } from './stages/kafka-ceiling.ts';
 import { kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
 import { memory } from './stages/memory.ts';
 import { naiveRelay } from './stages/naive-relay.ts';
+import { platformaticCeiling } from './stages/platformatic-ceiling.ts';
 import { scale } from './stages/scale.ts';
 import { steady } from './stages/steady.ts';
 
-const stages = ['kafka', 'kafkajs', 'naive', 'drain', 'drain-tls', 'steady', 'scale', 'memory'] as const;
+const stages = ['kafka', 'kafkajs', 'platformatic', 'naive', 'drain', 'drain-tls', 'steady', 'scale', 'memory'] as const;
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
@@ -47,6 +48,7 @@ const results: BenchResults = {
 try {
   if (only.has('kafka')) results.kafkaCeiling = await kafkaCeiling(context, averagePayloadBytes(sampleEvents(1000)));
   if (only.has('kafkajs')) results.kafkajsCeiling = await kafkajsCeiling(context);
+  if (only.has('platformatic')) results.platformaticCeiling = await platformaticCeiling(context);
   if (only.has('naive')) results.naive = await naiveRelay(context);
   if (only.has('drain') && only.has('drain-tls') && infra.saslSsl) {
     ({ plain: results.drain, secured: results.drainTls } = await drainBeside(context, infra.saslSsl));

@@ -3,6 +3,7 @@ import type { KafkaCeiling } from '../stages/kafka-ceiling.ts';
 import type { KafkajsCeiling } from '../stages/kafkajs-ceiling.ts';
 import type { MemoryResult } from '../stages/memory.ts';
 import type { NaiveRelay } from '../stages/naive-relay.ts';
+import type { PlatformaticCeiling } from '../stages/platformatic-ceiling.ts';
 import type { ScaleRow } from '../stages/scale.ts';
 import type { SteadyResult } from '../stages/steady.ts';
 
@@ -14,6 +15,8 @@ export interface BenchResults {
   versions: { node: string; kafka: string; redis: string };
   kafkaCeiling?: KafkaCeiling;
   kafkajsCeiling?: KafkajsCeiling;
+  /** The same loop over @platformatic/kafka (`--only platformatic`). */
+  platformaticCeiling?: PlatformaticCeiling;
   naive?: NaiveRelay;
   drain?: DrainResult;
   /** The same drain with the apps on the broker's SASL_SSL listener (`--only drain,drain-tls`). */

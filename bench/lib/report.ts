@@ -22,6 +22,11 @@ export function markdownReport(r: BenchResults): string {
       `| kafkajs sendBatch loop, best settings tried (${r.kafkajsCeiling.best}) | ${fmt(r.kafkajsCeiling.bestSettings)} events/s |`,
     );
   }
+  if (r.platformaticCeiling) {
+    const p = r.platformaticCeiling;
+    lines.push(`| @platformatic/kafka send loop, the publisher's settings | ${fmt(p.publisherSettings)} events/s |`);
+    lines.push(`| @platformatic/kafka send loop, best settings tried (${p.best}) | ${fmt(p.bestSettings)} events/s |`);
+  }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
   for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
   if (r.steady) {
@@ -75,6 +80,7 @@ export function svgChart(r: BenchResults): string {
       ['kafkajs, best', r.kafkajsCeiling.bestSettings],
       ['kafkajs, publisher settings', r.kafkajsCeiling.publisherSettings],
     );
+  if (r.platformaticCeiling) bars.push(['@platformatic/kafka, publisher settings', r.platformaticCeiling.publisherSettings]);
   if (r.drain) bars.push(['pipeline drain', r.drain.medianEventsPerSecond]);
   if (r.drainTls) bars.push([`drain over ${r.drainTls.over ?? 'TLS'}`, r.drainTls.medianEventsPerSecond]);
   for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);

@@ -12,6 +12,7 @@ export const envKeys = {
   OUTBOX_AGGREGATE_TYPE: 'outbox.aggregateType',
   KAFKA_BROKERS: 'kafka.brokers',
   KAFKA_CLIENT_ID: 'kafka.clientId',
+  KAFKA_CLIENT: 'kafka.client',
   OUTBOX_TOPIC_TEMPLATE: 'kafka.topicTemplate',
   OUTBOX_DLQ_TOPIC_TEMPLATE: 'kafka.dlqTopicTemplate',
   OUTBOX_CREATE_TOPICS: 'kafka.createTopics',

@@ -92,6 +92,8 @@ export const configSchema = z
       .object({
         brokers: hostPortList('broker').default(['127.0.0.1:9092']),
         clientId: z.string().min(1).default('outbox-relay'),
+        /** The Kafka client the producer sends with (packages/kafka/src/producer-client.ts). */
+        client: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
         /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
         topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
         /** Where events Kafka rejects for good go (with error headers), like Kafka Connect's DLQ. */

@@ -1,3 +1,4 @@
+import { MultipleErrors, NetworkError, ResponseError, TimeoutError, UserError } from '@platformatic/kafka';
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { classifyKafkaError, isKafkaOutage, isLeadershipMoving } from './classify-error.ts';
@@ -71,5 +72,61 @@ describe('isLeadershipMoving', () => {
     }
     expect(isLeadershipMoving(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true))).toBe(false);
     expect(isLeadershipMoving(new KafkaJSConnectionError('Connection refused'))).toBe(false);
+  });
+});
+
+describe('@platformatic/kafka errors', () => {
+  // As the client builds them: each attempt's error gathered by its retry loop, the broker's
+  // answers per partition in a ResponseError (its code 10 is MESSAGE_TOO_LARGE, 19 NOT_ENOUGH_REPLICAS).
+  const produceFailed = (...attempts: Error[]) =>
+    new MultipleErrors('Producing messages failed.', [new MultipleErrors(`produce failed ${attempts.length} times.`, attempts)]);
+  const answered = (code: number) =>
+    new ResponseError(0, 9, { '/responses/0/partitionResponses/0': [code, null] }, {} as unknown as Record<string, unknown>);
+  const refused = () =>
+    new NetworkError('Connection to 127.0.0.1:9092 failed.', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+
+  it('dead-letters a record the broker rejects for good, and names the broker error', () => {
+    for (const [code, type] of [
+      [10, 'MESSAGE_TOO_LARGE'],
+      [18, 'RECORD_LIST_TOO_LARGE'],
+      [87, 'INVALID_RECORD'],
+      [2, 'CORRUPT_MESSAGE'],
+    ] as const) {
+      const error = produceFailed(answered(code));
+      expect(classifyKafkaError(error), type).toEqual({ retriable: false, type, recreateProducer: false, poison: true });
+      expect(isKafkaOutage(error), type).toBe(false);
+    }
+  });
+
+  it('retries, as an outage, too few in-sync replicas, a broker that cannot be reached and a timeout', () => {
+    const timeout = new TimeoutError('Request timed out.');
+    for (const error of [produceFailed(answered(19), answered(20)), produceFailed(refused()), produceFailed(timeout)]) {
+      expect(classifyKafkaError(error)).toMatchObject({ retriable: true, poison: false });
+      expect(isKafkaOutage(error)).toBe(true);
+    }
+    expect(classifyKafkaError(produceFailed(answered(19)))).toMatchObject({ type: 'NOT_ENOUGH_REPLICAS' });
+    expect(classifyKafkaError(produceFailed(refused()))).toMatchObject({ type: 'NetworkError' });
+  });
+
+  it('never dead-letters a send whose attempts also met an outage: its neighbours failed alike', () => {
+    const error = produceFailed(refused(), answered(10));
+    expect(classifyKafkaError(error)).toMatchObject({ retriable: true, poison: false });
+  });
+
+  it('retries a missing topic (it halts after the attempts), asks for a new producer on lost state, and never retries a misuse', () => {
+    expect(classifyKafkaError(produceFailed(answered(3)))).toMatchObject({ retriable: true, type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    expect(isKafkaOutage(produceFailed(answered(3)))).toBe(false);
+    expect(classifyKafkaError(produceFailed(answered(59)))).toMatchObject({
+      recreateProducer: true,
+      type: 'UNKNOWN_PRODUCER_ID',
+    });
+    expect(classifyKafkaError(new UserError('Failed to serialize a message.'))).toMatchObject({ retriable: false });
+  });
+
+  it('judges a partly accepted send by the failure that stopped it', () => {
+    expect(new PartlyAcceptedError(2, produceFailed(refused())).retriable).toBe(true);
+    expect(classifyKafkaError(new PartlyAcceptedError(2, produceFailed(answered(10))))).toMatchObject({ poison: true });
   });
 });

@@ -1,4 +1,5 @@
 import { OutboxError } from '@outbox/errors';
+import { brokerErrorType, type ErrorLink, errorLinks, isPlatformaticError } from './error-links.ts';
 
 export interface KafkaErrorClass {
   /**
@@ -20,19 +21,43 @@ const producerStateTypes = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRO
 
 /**
  * kafkajs wraps the broker's error in "retries exceeded" errors, which call themselves
- * non-retriable; what matters is the innermost cause. Our own errors (OutboxError) say whether they
- * are `retriable`; anything else that is not a kafkajs error is a bug in our code and is never
- * retried.
+ * non-retriable; @platformatic/kafka gathers each attempt's error in an AggregateError. What
+ * matters is the innermost cause. Both clients' errors are retriable unless the records are the
+ * problem; our own errors (OutboxError) say whether they are `retriable`; anything else is a bug in
+ * our code (or, from @platformatic/kafka, a misuse of it: `PLT_KFK_USER`) and is never retried.
  */
 export function classifyKafkaError(error: unknown): KafkaErrorClass {
-  const chain = errorChain(error);
-  const typed = chain.find((e) => typeof e.type === 'string');
-  const type = typed?.type ?? chain[0]?.name ?? 'Error';
-  if (typed?.type && poisonTypes.has(typed.type)) return { retriable: false, type, recreateProducer: false, poison: true };
-  if (typed?.type && producerStateTypes.has(typed.type)) return { retriable: true, type, recreateProducer: true, poison: false };
-  const fromKafkajs = chain.some((e) => e.name?.startsWith('KafkaJS'));
+  const chain = errorLinks(error);
+  const types = chain.map(brokerErrorType).filter((t) => t !== undefined);
+  const type = types[0] ?? nameOf(chain);
+  // A failure that also met an outage (one attempt refused for want of replicas, the next for its
+  // size) is judged as an outage: every send of a combined request fails with it alike, and
+  // none of them may be dead-lettered for another's records.
+  const poison = types.find((t) => poisonTypes.has(t));
+  if (poison && !isKafkaOutage(error)) return { retriable: false, type: poison, recreateProducer: false, poison: true };
+  const state = types.find((t) => producerStateTypes.has(t));
+  if (state) return { retriable: true, type: state, recreateProducer: true, poison: false };
+  const fromClient = chain.some(
+    (e) =>
+      e.name?.startsWith('KafkaJS') || (isPlatformaticError(e) && e.code !== 'PLT_KFK_USER' && e.code !== 'PLT_KFK_MULTIPLE'),
+  );
   const ours = chain.find((e) => e instanceof OutboxError);
-  return { retriable: fromKafkajs || ours?.retriable === true, type, recreateProducer: false, poison: false };
+  return { retriable: fromClient || ours?.retriable === true, type, recreateProducer: false, poison: false };
+}
+
+/**
+ * The name of the failure when the broker gave no type: the outermost error's for kafkajs (its
+ * names say what failed), for @platformatic/kafka that of its last attempt's own error (its outer ones are
+ * only "failed N times" wrappers).
+ */
+function nameOf(chain: ErrorLink[]): string {
+  const first = chain[0];
+  if (first && isPlatformaticError(first)) {
+    // Its errors are all named "Error"; their classes say what failed (NetworkError, TimeoutError).
+    const own = chain.find((e) => isPlatformaticError(e) && e.code !== 'PLT_KFK_MULTIPLE' && e.code !== 'PLT_KFK_RESPONSE');
+    return own?.constructor.name ?? String(first.code);
+  }
+  return first?.name ?? 'Error';
 }
 
 /** Broker answers and client failures that refuse every send at the time, whatever its topic. */
@@ -42,10 +67,14 @@ const outageNames = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedE
 /**
  * Whether the failure is the cluster's or a broker's (too few in-sync replicas, a lost connection,
  * a timeout) rather than one topic's or one record's: every send combined into the failed request
- * would fail alike, so finding out which one failed is pointless.
+ * would fail alike, so finding out which one failed is pointless. @platformatic/kafka gives its
+ * connection failures and timeouts one code, `PLT_KFK_NETWORK`.
  */
 export function isKafkaOutage(error: unknown): boolean {
-  return errorChain(error).some((e) => (e.type !== undefined && outageTypes.has(e.type)) || outageNames.has(e.name ?? ''));
+  return errorLinks(error).some((e) => {
+    const type = brokerErrorType(e);
+    return (type !== undefined && outageTypes.has(type)) || outageNames.has(e.name ?? '') || e.code === 'PLT_KFK_NETWORK';
+  });
 }
 
 /** Answers a broker gives while a partition's leader changes; asked again with fresh metadata, they pass. */
@@ -53,19 +82,5 @@ const leadershipTypes = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITI
 
 /** Whether the failure is a partition's leadership moving (a broker stopped or came back). */
 export function isLeadershipMoving(error: unknown): boolean {
-  return errorChain(error).some((e) => e.type !== undefined && leadershipTypes.has(e.type));
-}
-
-type ChainLink = { name?: string; type?: string; retriable?: boolean };
-
-/** The error and its causes, outermost first (kafkajs keeps them in `originalError` or `cause`). */
-function errorChain(error: unknown): ChainLink[] {
-  const chain: ChainLink[] = [];
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && chain.length < 8) {
-    chain.push(current as ChainLink);
-    const next = current as { originalError?: unknown; cause?: unknown };
-    current = next.originalError ?? next.cause;
-  }
-  return chain;
+  return errorLinks(error).some((e) => e.type !== undefined && leadershipTypes.has(e.type));
 }

@@ -1,37 +1,35 @@
 import { createLogger } from '@outbox/logger';
-import { type Kafka, KafkaJSConnectionError, KafkaJSProtocolError, type ProducerBatch } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSProtocolError, type TopicMessages } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { EventProducer } from './event-producer.ts';
+import type { CreateProducerClient } from './producer-client.ts';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
 
 /**
- * Just enough of kafkajs for EventProducer: each producer it creates is numbered, and every
- * request records which producer sent it; `fail` decides whether a request fails, and how.
+ * A client under EventProducer: each producer it creates is numbered, and every request records
+ * which producer sent it; `fail` decides whether a request fails, and how.
  */
 function fakeKafka(fail: (request: number) => Error | undefined) {
   const requests: { producer: number; values: string[] }[] = [];
   let producers = 0;
-  const kafka = {
-    producer: () => {
-      const id = ++producers;
-      return {
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        sendBatch: async (batch: ProducerBatch) => {
-          const values = (batch.topicMessages ?? []).flatMap((t) => t.messages.map((m) => String(m.value)));
-          requests.push({ producer: id, values });
-          const error = fail(requests.length);
-          if (error) throw error;
-          return [];
-        },
-      };
-    },
-  } as unknown as Kafka;
+  const kafka: CreateProducerClient = () => {
+    const id = ++producers;
+    return {
+      connect: async () => undefined,
+      close: async () => undefined,
+      sendBatch: async (topicMessages: TopicMessages[]) => {
+        const values = topicMessages.flatMap((t) => t.messages.map((m) => String(m.value)));
+        requests.push({ producer: id, values });
+        const error = fail(requests.length);
+        if (error) throw error;
+      },
+    };
+  };
   return { kafka, requests, producers: () => producers };
 }
 
-const producerOf = (kafka: Kafka) => new EventProducer({ kafka, logger, compression: 'none', maxBatchBytes: 1 << 20 });
+const producerOf = (createClient: CreateProducerClient) => new EventProducer({ createClient, logger, maxBatchBytes: 1 << 20 });
 const messages = (...values: string[]) => values.map((value) => ({ value }));
 
 describe('EventProducer', () => {

@@ -1,13 +1,14 @@
 import { OutboxError } from '@outbox/errors';
 import type { Logger } from '@outbox/logger';
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import type { Message, TopicMessages } from 'kafkajs';
 import { classifyKafkaError, isKafkaOutage } from './classify-error.ts';
 import { estimateMessageBytes } from './messages.ts';
+import type { CreateProducerClient, ProducerClient } from './producer-client.ts';
 
 export interface EventProducerOptions {
-  kafka: Kafka;
+  /** Makes the client's idempotent producer (kafkajs or @platformatic/kafka; see createEventProducer). */
+  createClient: CreateProducerClient;
   logger: Logger;
-  compression: 'none' | 'gzip';
   /** No produce request carries more than this many bytes of records. */
   maxBatchBytes: number;
 }
@@ -21,10 +22,11 @@ interface PendingSend {
 }
 
 /**
- * The idempotent producer (acks=all) the publishers send with. Idempotence makes the producer's
- * own retries safe: the broker drops a resent batch instead of writing it twice or out of order.
+ * The idempotent producer (acks=all) the publishers send with, over either Kafka client (the
+ * ProducerClient seam). Idempotence makes the client's own retries safe: the broker drops a resent
+ * batch instead of writing it twice or out of order.
  *
- * kafkajs keeps order for an idempotent producer only with one request in flight, so sends from
+ * Both clients keep order for an idempotent producer only with one request in flight, so sends from
  * the partitions a publisher works on would queue behind each other, one round trip each. Instead,
  * sends that arrive while a request is in flight are combined into the next request (up to
  * `maxBatchBytes`), as the Java client's batching does. Order is unaffected: a partition never has
@@ -35,16 +37,14 @@ interface PendingSend {
  */
 export class EventProducer {
   readonly #options: EventProducerOptions;
-  readonly #compression: CompressionTypes;
-  #producer: Producer;
+  #producer: ProducerClient;
   #connected: Promise<void> | undefined;
   #pending: PendingSend[] = [];
   #flushing = false;
 
   constructor(options: EventProducerOptions) {
     this.#options = options;
-    this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    this.#producer = this.#create();
+    this.#producer = options.createClient();
   }
 
   connect(): Promise<void> {
@@ -74,7 +74,7 @@ export class EventProducer {
   }
 
   async close(): Promise<void> {
-    await this.#producer.disconnect();
+    await this.#producer.close();
   }
 
   #enqueue(topic: string, messages: Message[]): Promise<void> {
@@ -96,7 +96,7 @@ export class EventProducer {
           for (const send of batch) send.resolve();
         } catch (error) {
           // An outage (too few in-sync replicas, a broker gone) is no one send's fault: each job
-          // retries on its own schedule. Sent one by one instead, through kafkajs' own retries,
+          // retries on its own schedule. Sent one by one instead, through the client's own retries,
           // 16 partitions refused at once took 25 s a round, and halted only after minutes.
           if (batch.length === 1 || isKafkaOutage(error)) {
             for (const send of batch) send.reject(error);
@@ -133,36 +133,25 @@ export class EventProducer {
     for (const send of sends) byTopic.set(send.topic, [...(byTopic.get(send.topic) ?? []), ...send.messages]);
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     try {
-      await this.#producer.sendBatch({ topicMessages, acks: -1, compression: this.#compression });
+      await this.#producer.sendBatch(topicMessages);
     } catch (error) {
       // After a failed request kafkajs rolls its sequence numbers back, although the broker may
       // have written the batch; the next batch under the same numbers is then taken for a
       // duplicate, acknowledged and never written: an event lost (seen killing partition leaders
       // of a three-broker cluster). A new producer starts its sequences afresh: a resend may
-      // duplicate, never vanish.
+      // duplicate, never vanish. (@platformatic/kafka asks for a new producer id after a failed
+      // send by itself; replacing it too keeps one rule for both.)
       await this.#replace(classifyKafkaError(error).recreateProducer);
       throw error;
     }
   }
 
-  #create(): Producer {
-    return this.#options.kafka.producer({
-      idempotent: true,
-      // kafkajs guarantees order for an idempotent producer only with one request in flight.
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // Murmur2 on the key, as the Java client: an aggregate's events share one Kafka partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-    });
-  }
-
   async #replace(rejectedState: boolean): Promise<void> {
     if (rejectedState) this.#options.logger.warn('the broker rejected the producer state; replacing the producer');
     const old = this.#producer;
-    this.#producer = this.#create();
+    this.#producer = this.#options.createClient();
     this.#connected = undefined;
-    await old.disconnect().catch(() => undefined);
+    await old.close().catch(() => undefined);
   }
 }
 

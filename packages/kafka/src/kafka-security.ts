@@ -5,6 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { promisify } from 'node:util';
 import type { Config } from '@outbox/config';
 import { EnvironmentError } from '@outbox/errors';
+import type { ConnectionOptions as PlatformaticConnection } from '@platformatic/kafka';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 
 /** The `kafka` part of the config: what every Kafka client of the project is built from. */
@@ -22,6 +23,20 @@ export function securityOptions(settings: KafkaSettings): Pick<KafkaConfig, 'ssl
   return {
     ...(protocol.endsWith('SSL') && { ssl: tlsOptions(settings.ssl) }),
     ...(protocol.startsWith('SASL_') && { sasl: saslOptions(settings.sasl) }),
+  };
+}
+
+/** The same settings for @platformatic/kafka (`tls` and `sasl`; the mechanisms keep Kafka's names there). */
+export function platformaticSecurityOptions(settings: KafkaSettings): Pick<PlatformaticConnection, 'tls' | 'sasl'> {
+  const protocol = settings.securityProtocol;
+  const { sasl } = settings;
+  const login: PlatformaticConnection['sasl'] =
+    sasl.mechanism === 'OAUTHBEARER'
+      ? { mechanism: 'OAUTHBEARER', token: async () => (await readToken(sasl)).value }
+      : { mechanism: sasl.mechanism ?? 'PLAIN', username: sasl.username ?? '', password: sasl.password ?? '' };
+  return {
+    ...(protocol.endsWith('SSL') && { tls: tlsOptions(settings.ssl) }),
+    ...(protocol.startsWith('SASL_') && { sasl: login }),
   };
 }
 

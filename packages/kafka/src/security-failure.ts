@@ -1,5 +1,6 @@
 import { connect } from 'node:tls';
 import { EnvironmentError } from '@outbox/errors';
+import { errorLinks } from './error-links.ts';
 import { kafkaAnswers } from './kafka-probe.ts';
 import { type KafkaSettings, securityOptions } from './kafka-security.ts';
 
@@ -25,10 +26,15 @@ export async function securityFailure(error: unknown, settings: KafkaSettings): 
   const fail = (code: string, cause: string) => new EnvironmentError(`Kafka at ${broker}: ${cause}`, { code, cause: error });
   // Our own reason, such as a token command that failed (kafka-security.ts).
   if (failure.own) return fail(failure.own.code, failure.own.message);
-  if (failure.name === 'KafkaJSSASLAuthenticationError') {
+  if (failure.authentication) {
     const who = settings.sasl.username ? ` as ${settings.sasl.username}` : '';
     return fail('KAFKA_AUTH_FAILED', `authentication failed (SASL ${settings.sasl.mechanism}${who}): ${failure.message}`);
   }
+  if (failure.tlsRequired)
+    return fail(
+      'KAFKA_TLS_FAILED',
+      `the listener speaks TLS, but KAFKA_SECURITY_PROTOCOL is ${settings.securityProtocol} (use SSL or SASL_SSL)`,
+    );
   const code = failure.code ?? '';
   if (code === 'CERT_HAS_EXPIRED') return fail('KAFKA_TLS_FAILED', "the broker's certificate has expired");
   if (code === 'CERT_NOT_YET_VALID') return fail('KAFKA_TLS_FAILED', "the broker's certificate is not valid yet");
@@ -59,24 +65,57 @@ interface KafkaFailure {
   code?: string;
   broker?: string;
   own?: EnvironmentError;
+  /** The broker refused the login. */
+  authentication?: boolean;
+  /** A plain connection was answered in TLS (@platformatic/kafka tells this itself). */
+  tlsRequired?: boolean;
 }
 
-/** kafkajs wraps the failure of a connection in retry errors; the innermost one says what happened. */
+/**
+ * Both clients wrap the failure of a connection in retry errors; the innermost one says what
+ * happened. kafkajs names its connection errors and puts Node's code and the broker on them;
+ * @platformatic/kafka wraps Node's error (with its code) in a `PLT_KFK_NETWORK` error whose message
+ * names the broker.
+ */
 function findKafkaFailure(error: unknown): KafkaFailure | undefined {
   let found: KafkaFailure | undefined;
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    const { code, broker } = e as { code?: unknown; broker?: unknown };
+  let broker: string | undefined;
+  for (const e of errorLinks(error)) {
+    if (!(e instanceof Error)) continue;
+    const { code, broker: kafkajsBroker } = e as { code?: unknown; broker?: unknown };
     if (e instanceof EnvironmentError) return { name: e.name, message: e.message, own: e };
-    if (e.name === 'KafkaJSSASLAuthenticationError') return { name: e.name, message: e.message };
+    const connectionTo = /^Connection to (\S+) failed/.exec(e.message)?.[1];
+    if (code === 'PLT_KFK_NETWORK' && connectionTo) broker ??= connectionTo;
+    const at = { ...(broker && { broker }) };
+    if (e.name === 'KafkaJSSASLAuthenticationError' || code === 'PLT_KFK_AUTHENTICATION') {
+      // @platformatic/kafka's own words are generic; the broker's reason is in a cause.
+      const reason = code === 'PLT_KFK_AUTHENTICATION' ? (brokerReason(e) ?? e.message) : e.message;
+      return { name: e.name, message: reason, authentication: true, ...at };
+    }
+    if (code === 'PLT_KFK_USER' && /requires TLS/.test(e.message))
+      return { name: e.name, message: e.message, tlsRequired: true, ...at };
     if (e.name.startsWith('KafkaJSConnection'))
       found = {
         name: e.name,
         message: e.message,
         ...(typeof code === 'string' && { code }),
-        ...(typeof broker === 'string' && { broker }),
+        ...(typeof kafkajsBroker === 'string' && { broker: kafkajsBroker }),
       };
+    // Node's own error under @platformatic/kafka's: its code names the cause (ECONNRESET, CERT_HAS_EXPIRED).
+    else if (broker && typeof code === 'string' && !code.startsWith('PLT_KFK_') && !found?.code)
+      found = { name: e.name, message: e.message, code, broker };
+    else if (broker && code === 'PLT_KFK_NETWORK' && !found) found = { name: e.name, message: e.message, broker };
   }
   return found;
+}
+
+/** The broker's message for a refused login, as @platformatic/kafka keeps it (`serverErrorMessage`). */
+function brokerReason(error: Error): string | undefined {
+  for (const link of errorLinks(error)) {
+    const said = (link as { serverErrorMessage?: unknown }).serverErrorMessage;
+    if (typeof said === 'string' && said) return said;
+  }
+  return undefined;
 }
 
 /** Whether a TLS handshake with `broker` (host:port) completes, its certificate unchecked. */

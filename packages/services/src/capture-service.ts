@@ -1,4 +1,4 @@
-import { createKafka, EventProducer, readTopicsToEnd, topicFor, topicOffsets } from '@outbox/kafka';
+import { createEventProducer, createKafka, type EventProducer, readTopicsToEnd, topicFor, topicOffsets } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { acquireCaptureLock, createDeadLetterStore, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
@@ -111,12 +111,7 @@ export async function createCaptureService(
       readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
       topicOffsets: (topic) => topicOffsets(kafka, topic),
       send: async (topic, message) => {
-        replayProducer ??= new EventProducer({
-          kafka,
-          logger: logger.child({ component: 'producer' }),
-          compression: config.kafka.compression,
-          maxBatchBytes: config.kafka.maxBatchBytes,
-        });
+        replayProducer ??= createEventProducer(config.kafka, kafka, logger);
         await replayProducer.send(topic, [message]);
       },
       store: createDeadLetterStore(db, config.outbox.table),

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { connectWithRetry, createKafka, EventProducer } from '@outbox/kafka';
+import { connectWithRetry, createEventProducer, createKafka } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
@@ -14,12 +14,7 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     const kafka = createKafka(config.kafka, logger);
     await ensureConnectorTopics(kafka, config, logger);
 
-    const producer = new EventProducer({
-      kafka,
-      logger: logger.child({ component: 'producer' }),
-      compression: config.kafka.compression,
-      maxBatchBytes: config.kafka.maxBatchBytes,
-    });
+    const producer = createEventProducer(config.kafka, kafka, logger);
     await connectWithRetry('producer', () => producer.connect(), { kafka: config.kafka, logger });
     releasers.add('producer', () => producer.close());
 

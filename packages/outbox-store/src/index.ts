@@ -4,6 +4,7 @@ export { createDeadLetterStore, type DeadLetterReplay, type DeadLetterStore } fr
 export { quoteIdentifier } from './identifiers.ts';
 export { type Migration, runMigrations } from './migrations.ts';
 export { normalizeOutboxRow, type RawOutboxRow, type SqliteValue } from './normalize-row.ts';
+export { type DeleterSettings, type OffThreadDeleter, startOffThreadDeleter } from './off-thread-deleter.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export { migrateOutbox } from './outbox-schema.ts';
 export {

@@ -1,6 +1,13 @@
 import { createEventProducer, createKafka, type EventProducer, readTopicsToEnd, topicFor, topicOffsets } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
-import { acquireCaptureLock, createDeadLetterStore, createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
+import {
+  acquireCaptureLock,
+  createDeadLetterStore,
+  createOutboxStore,
+  migrateOutbox,
+  openDatabase,
+  startOffThreadDeleter,
+} from '@outbox/outbox-store';
 import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
 import {
   AckStream,
@@ -65,8 +72,12 @@ export async function createCaptureService(
     // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
     releasers.add('alerts', () => alerts.close());
     const captureStatus = new CaptureStatusStore(redis, names);
+    const deleter = startOffThreadDeleter({ path: config.sqlite.path, table: config.outbox.table, options: config.sqlite });
+    // Added before the worker, so it closes after it: the worker's last deletes still go through.
+    releasers.add('ack deleter', () => deleter.close());
     const worker = new CaptureWorker({
       store,
+      deleteAcknowledged: deleter.deleteAcknowledged,
       dbPath: config.sqlite.path,
       queues,
       cursorStore: new CursorStore(

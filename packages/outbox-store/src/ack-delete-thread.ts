@@ -1,0 +1,36 @@
+/**
+ * The body of the thread that deletes acknowledged rows (see off-thread-deleter.ts): its own
+ * connection, one request at a time, each answered with the ids deleted or the error.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DeleterSettings } from './off-thread-deleter.ts';
+import { openDatabase } from './open-database.ts';
+import { type AckedEvent, createOutboxStore } from './outbox-store.ts';
+
+export interface DeleteRequest {
+  seq: number;
+  acked: AckedEvent[];
+  keepIds: number[];
+}
+
+export type DeleteReply = { seq: number; deleted: number[] } | { seq: number; error: { message: string; code?: string } };
+
+const settings = workerData as DeleterSettings;
+const db = openDatabase(settings.path, { ...settings.options, mustExist: true });
+const store = createOutboxStore(db, settings.table);
+
+parentPort?.on('message', (request: DeleteRequest | 'close') => {
+  if (request === 'close') {
+    db.close();
+    parentPort?.close();
+    return;
+  }
+  let reply: DeleteReply;
+  try {
+    reply = { seq: request.seq, deleted: store.deleteAcknowledged(request.acked, request.keepIds) };
+  } catch (error) {
+    const { message, code } = error as { message: string; code?: unknown };
+    reply = { seq: request.seq, error: { message, ...(typeof code === 'string' && { code }) } };
+  }
+  parentPort?.postMessage(reply);
+});

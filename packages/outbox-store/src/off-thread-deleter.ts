@@ -1,0 +1,58 @@
+import { Worker } from 'node:worker_threads';
+import type { DeleteReply, DeleteRequest } from './ack-delete-thread.ts';
+import type { OpenDatabaseOptions } from './open-database.ts';
+import type { AckedEvent } from './outbox-store.ts';
+
+export interface DeleterSettings {
+  path: string;
+  table: string;
+  options: Pick<OpenDatabaseOptions, 'synchronous' | 'busyTimeoutMs'>;
+}
+
+/** Deletes acknowledged rows (OutboxStore.deleteAcknowledged) without holding up the caller's thread. */
+export interface OffThreadDeleter {
+  deleteAcknowledged(acked: readonly AckedEvent[], keepIds: readonly number[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A delete must take SQLite's write lock, which the application's writer holds for each of its
+ * commits; waiting for it inside SQLite's busy handler stops the whole thread (up to 100 ms a
+ * sleep, seen stalling the capture worker's event loop for most of a second under a steady
+ * load). On a thread of its own, with its own connection, the wait stops only the deletes, and
+ * the capture worker goes on reading and enqueueing new rows meanwhile. Requests are answered in
+ * order; a failed one rejects with SQLite's error code kept.
+ */
+export function startOffThreadDeleter(settings: DeleterSettings): OffThreadDeleter {
+  const worker = new Worker(new URL('./ack-delete-thread.ts', import.meta.url), { workerData: settings });
+  const waiting = new Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>();
+  let seq = 0;
+  const failAll = (error: Error) => {
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (reply: DeleteReply) => {
+    const request = waiting.get(reply.seq);
+    waiting.delete(reply.seq);
+    if ('deleted' in reply) request?.resolve(reply.deleted);
+    else request?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+  });
+  worker.on('error', failAll);
+  worker.on('exit', () => failAll(new Error('the thread deleting acknowledged rows stopped')));
+  return {
+    deleteAcknowledged(acked, keepIds) {
+      if (acked.length === 0) return Promise.resolve([]);
+      return new Promise((resolve, reject) => {
+        seq += 1;
+        waiting.set(seq, { resolve, reject });
+        const request: DeleteRequest = { seq, acked: [...acked], keepIds: [...keepIds] };
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}

@@ -50,6 +50,7 @@ export const envKeys = {
   OUTBOX_JOB_MAX_ROWS: 'capture.jobMaxRows',
   OUTBOX_JOB_MAX_BYTES: 'capture.jobMaxBytes',
   OUTBOX_MAX_IN_FLIGHT_PER_PARTITION: 'capture.maxInFlightPerPartition',
+  OUTBOX_MAX_JOBS_IN_FLIGHT_PER_PARTITION: 'capture.maxJobsInFlightPerPartition',
   OUTBOX_ACK_BATCH_SIZE: 'capture.ackBatchSize',
   OUTBOX_PUBLISHER_NAME: 'publisher.name',
   OUTBOX_PUBLISH_MAX_ATTEMPTS: 'publisher.maxAttempts',

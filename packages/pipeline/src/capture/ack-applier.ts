@@ -3,14 +3,16 @@ import type { AckEntry, AckStream } from '@outbox/queue';
 import type { InFlight } from './in-flight.ts';
 
 export interface AckApplierOptions {
-  /** Where acknowledged rows are deleted. */
-  store: Pick<OutboxStore, 'deleteAcknowledged'>;
+  /** Where acknowledged rows are deleted: the outbox store, or a thread of its own (see CaptureWorkerOptions). */
+  store: { deleteAcknowledged(...args: Parameters<OutboxStore['deleteAcknowledged']>): number[] | Promise<number[]> };
   /** Needs a Redis connection of its own: it blocks while waiting for acknowledgements. */
   ackStream: AckStream;
   /** Entries read from the stream, and applied in one transaction, at a time. */
   batchSize: number;
   /** The capture worker's bookkeeping, which acknowledged rows leave. */
   inFlight: InFlight;
+  /** Called with each batch read, before its rows are deleted: what it frees need not wait for the delete. */
+  onRead?: (entries: readonly AckEntry[]) => void;
   /** Called after each applied batch with the rows it acknowledged: freed budget wakes capture. */
   onApplied: (acknowledged: number) => void;
 }
@@ -79,8 +81,9 @@ export class AckApplier {
    * another event stays.
    */
   async #apply(entries: AckEntry[]): Promise<void> {
+    this.#options.onRead?.(entries);
     const acked = entries.flatMap((entry) => entry.outboxIds.map((id, i) => ({ id, eventId: entry.eventIds[i] })));
-    this.#options.store.deleteAcknowledged(
+    await this.#options.store.deleteAcknowledged(
       acked,
       entries.flatMap((entry) => entry.keepIds),
     );

@@ -10,6 +10,11 @@ import type { PipelineObserver } from '../pipeline-observer.ts';
 export interface CaptureWorkerOptions {
   /** The outbox: read in id order, scanned for rows the cursors passed, and deleted from once acknowledged. */
   store: OutboxStore;
+  /**
+   * Deletes acknowledged rows: given a thread of its own (startOffThreadDeleter), waiting for the
+   * writer's lock no longer stops capture. @defaultValue `store.deleteAcknowledged`, on this thread
+   */
+  deleteAcknowledged?: (...args: Parameters<OutboxStore['deleteAcknowledged']>) => Promise<number[]>;
   /** The database file, watched for commits by other processes. */
   dbPath: string;
   /** One BullMQ queue per partition, indexed by partition; their count is the partition count. */
@@ -35,6 +40,11 @@ export interface CaptureWorkerOptions {
    * more rows until acknowledgements free some, so a stuck partition stops alone.
    */
   maxInFlightPerPartition: number;
+  /**
+   * Jobs enqueued and not yet wholly acknowledged, per partition (see JobWindow): rows committed
+   * while a partition has this many wait and go out together in its next job. @defaultValue no limit
+   */
+  maxJobsInFlightPerPartition?: number;
   /** Acknowledgements read from the stream at a time; each read's rows are deleted in one transaction. */
   ackBatchSize: number;
   /** The longest the worker sleeps without a change notification. */

@@ -8,6 +8,7 @@ import { assertPartitionCount } from './assert-partition-count.ts';
 import type { CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 import { cursorsForSequence, findStranded, planStrandedJobs, restoredMessage, strandedMessage } from './find-stranded.ts';
 import { InFlight } from './in-flight.ts';
+import { JobWindow } from './job-window.ts';
 import { type PlannedJob, planJobs } from './plan-jobs.ts';
 import { assertRewindable, planRewind, type RewindPlan } from './plan-rewind.ts';
 import { RedisLossGuard } from './redis-loss-guard.ts';
@@ -30,6 +31,7 @@ export class CaptureWorker {
   readonly #log: Logger;
   readonly #wake = new WakeSignal();
   readonly #inFlight: InFlight;
+  readonly #jobs: JobWindow;
   #cursors: number[];
   #closing = false;
   #loops: Promise<void>[] = [];
@@ -49,6 +51,7 @@ export class CaptureWorker {
     this.#log = options.logger.child({ component: 'capture' });
     const partitions = options.queues.length;
     this.#inFlight = new InFlight(partitions);
+    this.#jobs = new JobWindow(partitions);
     this.#cursors = new Array<number>(partitions).fill(0);
     this.#observer = fanOut(options.observers ?? [], (error) => this.#log.warn({ err: error }, 'a pipeline observer failed'));
     this.#redis = new RedisLossGuard({
@@ -57,10 +60,14 @@ export class CaptureWorker {
       log: this.#log,
     });
     this.#acks = new AckApplier({
-      store: options.store,
+      store: options.deleteAcknowledged ? { deleteAcknowledged: options.deleteAcknowledged } : options.store,
       ackStream: options.ackStream,
       batchSize: options.ackBatchSize,
       inFlight: this.#inFlight,
+      onRead: (entries) => {
+        for (const entry of entries) this.#jobs.acknowledged(entry.partition, entry.outboxIds);
+        this.#wake.wake();
+      },
       onApplied: (acknowledged) => {
         this.#observer.acknowledged(acknowledged);
         this.#wake.wake();
@@ -174,7 +181,10 @@ export class CaptureWorker {
       // order could leave the old, higher cursor with its jobs gone: rows no job would ever send.
       await this.#redis.save(cursors);
       this.#cursors = cursors;
-      for (const plan of plans) this.#inFlight.clear(plan.partition);
+      for (const plan of plans) {
+        this.#inFlight.clear(plan.partition);
+        this.#jobs.clear(plan.partition);
+      }
       try {
         for (const plan of plans) await this.#options.queues[plan.partition]?.drain(true);
       } finally {
@@ -216,6 +226,7 @@ export class CaptureWorker {
   #recoverFromRedisLoss(what: 'lost' | 'rolled back'): Promise<void> {
     return this.#redis.recover(what, () => {
       this.#inFlight.clearAll();
+      this.#jobs.clearAll();
       this.#cursors = new Array<number>(this.#cursors.length).fill(0);
       return this.#cursors;
     });
@@ -227,7 +238,11 @@ export class CaptureWorker {
     if (change) await this.#recoverFromRedisLoss(change);
     await this.#recoverPassedRows();
     const max = this.#options.maxInFlightPerPartition;
-    const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max);
+    const maxJobs = this.#options.maxJobsInFlightPerPartition ?? Number.POSITIVE_INFINITY;
+    // With nothing in flight a partition has no job either (one dropped with Redis's data, say).
+    for (let p = 0; p < this.#cursors.length; p++) if (this.#inFlight.size(p) === 0) this.#jobs.clear(p);
+    const jobsInFlight = this.#jobs.counts();
+    const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max && (jobsInFlight[p] ?? 0) < maxJobs);
     if (open.length === 0) return false;
     const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize);
     if (rows.length === 0) return false;
@@ -237,6 +252,8 @@ export class CaptureWorker {
       cursors: this.#cursors,
       inFlight: this.#inFlight.sizes(),
       maxInFlightPerPartition: max,
+      jobsInFlight,
+      maxJobsInFlightPerPartition: maxJobs,
       jobMaxRows: this.#options.jobMaxRows,
       jobMaxBytes: this.#options.jobMaxBytes,
       partitionOf: this.#options.partitionOf,
@@ -259,6 +276,7 @@ export class CaptureWorker {
     if (lowered) {
       this.#log.error({ cursors: this.#cursors }, restoredMessage(sequence, this.#cursors));
       this.#inFlight.clearAll();
+      this.#jobs.clearAll();
       await this.#redis.saveFresh(lowered);
       this.#cursors = lowered;
     }
@@ -288,6 +306,7 @@ export class CaptureWorker {
       this.#inFlight.remove(partition, events);
       throw error;
     });
+    for (const job of jobs) this.#jobs.enqueued(partition, job.events.at(-1)?.id ?? 0);
     this.#enqueued += events.length;
     this.#observer.enqueued(partition, events.length);
   }

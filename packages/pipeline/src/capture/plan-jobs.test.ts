@@ -56,4 +56,16 @@ describe('planJobs', () => {
     const plan = planJobs({ ...base, jobMaxRows: 100, jobMaxBytes: 1000, rows: [big, { ...big, id: 2 }] });
     expect(plan.jobs).toHaveLength(2);
   });
+
+  it('takes no rows for a partition with its most jobs in flight, and caps the jobs a batch opens', () => {
+    const rows = [row(1, 'a0'), row(2, 'a1'), row(3, 'a1'), row(4, 'a1'), row(5, 'a1'), row(6, 'a1'), row(7, 'a2')];
+    const plan = planJobs({ ...base, jobsInFlight: [2, 1, 0], maxJobsInFlightPerPartition: 2, rows });
+    // Partition 0 is full; partition 1 opens one more job of 2 rows and then waits; partition 2 goes on.
+    expect(plan.jobs.map((j) => [j.partition, j.events.map((e) => e.id)])).toEqual([
+      [1, [2, 3]],
+      [2, [7]],
+    ]);
+    // The waiting rows are read again from where each partition stopped.
+    expect(plan.cursors).toEqual([0, 3, 7]);
+  });
 });

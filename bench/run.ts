@@ -16,6 +16,7 @@ import { startBenchInfra } from './lib/bench-infra.ts';
 import type { BenchResults } from './lib/bench-results.ts';
 import { markdownReport, svgChart } from './lib/report.ts';
 import { averagePayloadBytes, sampleEvents } from './lib/sample-events.ts';
+import { evaluateTargets } from './lib/targets.ts';
 import { drain, drainBeside } from './stages/drain.ts';
 import { kafkaCeiling } from './stages/kafka-ceiling.ts';
 import { kafkajsCeiling } from './stages/kafkajs-ceiling.ts';
@@ -25,7 +26,18 @@ import { platformaticCeiling } from './stages/platformatic-ceiling.ts';
 import { scale } from './stages/scale.ts';
 import { steady } from './stages/steady.ts';
 
-const stages = ['kafka', 'kafkajs', 'platformatic', 'naive', 'drain', 'drain-tls', 'steady', 'scale', 'memory'] as const;
+const stages = [
+  'kafka',
+  'kafkajs',
+  'platformatic',
+  'naive',
+  'drain',
+  'drain-tls',
+  'steady',
+  'steady-10k',
+  'scale',
+  'memory',
+] as const;
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
@@ -57,36 +69,14 @@ try {
     if (only.has('drain-tls') && infra.saslSsl) results.drainTls = await drain(context, infra.saslSsl);
   }
   if (only.has('steady')) results.steady = await steady(context);
+  if (only.has('steady-10k')) results.steady10k = await steady(context, 10_000);
   if (only.has('scale')) results.scale = await scale(context);
   if (only.has('memory')) results.memory = await memory(context);
 } finally {
   await infra.stop();
 }
 
-const { drain: d, kafkajsCeiling: k, naive: n, steady: s, memory: m } = results;
-const target = (name: string, result: string, reached: boolean) => results.targets.push({ name, result, reached });
-if (d && k) {
-  const ratio = d.medianEventsPerSecond / k.publisherSettings;
-  target('drain ≥ 70% of the kafkajs ceiling (publisher settings)', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7);
-}
-if (d && n) {
-  const ratio = d.medianEventsPerSecond / Math.max(1, n.eventsPerSecond);
-  target('drain ≥ 25× the naive relay', `${ratio.toFixed(1)}×`, ratio >= 25);
-}
-if (s) {
-  target('steady p50 ≤ 10 ms', `${s.latencyMs.p50} ms`, s.latencyMs.p50 <= 10);
-  target('steady p99 ≤ 50 ms', `${s.latencyMs.p99} ms`, s.latencyMs.p99 <= 50);
-  const idle = (s.idleCpu.capture ?? 0) + (s.idleCpu.publisher ?? 0);
-  target('idle CPU of capture + publisher ≤ 2% of one core', `${idle.toFixed(1)}%`, idle <= 2);
-}
-if (m) {
-  const peak = Math.max(m.peakRssMb.capture, m.peakRssMb.publisher);
-  target(
-    'peak RSS ≤ 200 MB per process',
-    `capture ${m.peakRssMb.capture} MB, publisher ${m.peakRssMb.publisher} MB`,
-    peak <= 200,
-  );
-}
+results.targets = evaluateTargets(results, process.env.KAFKA_CLIENT === 'platformatic' ? 'platformatic' : 'kafkajs');
 
 const dir = join(projectRoot, 'bench', 'results');
 mkdirSync(dir, { recursive: true });

@@ -22,6 +22,8 @@ export interface BenchResults {
   /** The same drain with the apps on the broker's SASL_SSL listener (`--only drain,drain-tls`). */
   drainTls?: DrainResult;
   steady?: SteadyResult;
+  /** The same at 10,000 events/s (`--only steady-10k`). */
+  steady10k?: SteadyResult;
   scale?: ScaleRow[];
   memory?: MemoryResult;
   targets: { name: string; result: string; reached: boolean }[];

@@ -35,3 +35,13 @@ export function cpuMeter(pids: Record<string, number>) {
     },
   };
 }
+
+/** CPU-µs per event from a meter's % of one core over `seconds` that handled `events`. */
+export function microsPerEvent(cpuPercent: Record<string, number>, seconds: number, events: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(cpuPercent).map(([name, percent]) => [
+      name,
+      Math.round(((percent / 100) * seconds * 1e6) / Math.max(1, events)),
+    ]),
+  );
+}

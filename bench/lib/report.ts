@@ -1,4 +1,6 @@
 import type { DrainResult } from '../stages/drain.ts';
+import type { SteadyResult } from '../stages/steady.ts';
+import { median } from './bench-context.ts';
 import type { BenchResults } from './bench-results.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -29,16 +31,8 @@ export function markdownReport(r: BenchResults): string {
   }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
   for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
-  if (r.steady) {
-    const s = r.steady;
-    lines.push(
-      `| steady ${s.targetRate}/s for ${s.seconds} s (achieved ${s.achievedRate}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms |`,
-    );
-    lines.push(
-      `| CPU under steady load (% of one core) | capture ${s.cpu.capture}%, publisher ${s.cpu.publisher}%, Redis ${s.cpu.redis}% |`,
-    );
-    lines.push(`| CPU idle | capture ${s.idleCpu.capture}%, publisher ${s.idleCpu.publisher}%, Redis ${s.idleCpu.redis}% |`);
-  }
+  for (const steady of [r.steady, r.steady10k]) if (steady) lines.push(...steadyRows(steady));
+  if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain));
   for (const row of r.scale ?? []) {
     const cpus = Object.entries(row.cpu)
       .filter(([k]) => k.startsWith('publisher'))
@@ -57,6 +51,22 @@ export function markdownReport(r: BenchResults): string {
   lines.push('| --- | --- | --- |');
   for (const t of r.targets) lines.push(`| ${t.name} | ${t.result} | ${t.reached ? 'yes' : '**no**'} |`);
   return lines.join('\n');
+}
+
+function steadyRows(s: SteadyResult): string[] {
+  const at = `steady ${fmt(s.targetRate)}/s for ${s.seconds} s`;
+  return [
+    `| ${at} (achieved ${fmt(s.achievedRate)}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms |`,
+    `| ${at}: CPU (% of one core) | capture ${s.cpu.capture}%, publisher ${s.cpu.publisher}%, Redis ${s.cpu.redis}% |`,
+    `| ${at}, then idle: CPU | capture ${s.idleCpu.capture}%, publisher ${s.idleCpu.publisher}%, Redis ${s.idleCpu.redis}% |`,
+  ];
+}
+
+/** Each process's CPU-µs per event over the drain, the median of the runs: what more cores would buy. */
+function cpuPerEventRow(drain: DrainResult): string {
+  const names = Object.keys(drain.runs[0]?.cpuMicrosPerEvent ?? {});
+  const cells = names.map((name) => `${name} ${median(drain.runs.map((run) => run.cpuMicrosPerEvent?.[name] ?? 0))} µs`);
+  return `| drain: CPU-µs per event, per process (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
 }
 
 /** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readTopicsToEnd, toVerifiedEvents, verifyEvents } from '@outbox/verifier';
 import { type BenchContext, freshPipeline, median, topicSize } from '../lib/bench-context.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
+import { cpuMeter, microsPerEvent } from '../lib/proc-stats.ts';
 
 export interface DrainResult {
   /** How the apps reached Kafka, when not over PLAINTEXT (e.g. `SASL_SSL, SCRAM-SHA-512`). */
@@ -11,7 +12,15 @@ export interface DrainResult {
   medianEventsPerSecond: number;
 }
 
-type DrainRun = { seconds: number; eventsPerSecond: number; duplicates: number; lost: number; outOfOrder: number };
+type DrainRun = {
+  seconds: number;
+  eventsPerSecond: number;
+  duplicates: number;
+  lost: number;
+  outOfOrder: number;
+  /** CPU-µs per event of each process over the drain (user + system, from /proc). */
+  cpuMicrosPerEvent?: Record<string, number>;
+};
 
 /** Settings that make the apps reach the broker another way than PLAINTEXT, and their name. */
 export interface DrainOver {
@@ -69,16 +78,24 @@ async function drainOnce(context: BenchContext, events: number, run: number, ove
   await sleep(1000);
   context.progress(`${name}: committing ${events} events at once`);
   const committed = warmUp.concat(fillOutbox(dbPath, events, 1000, { oneTransaction: true }));
+  const meter = cpuMeter({
+    capture: capture.pid ?? 0,
+    publisher: publisher.pid ?? 0,
+    redis: context.infra.redis.pid,
+    kafka: context.infra.broker.pid,
+  });
+  meter.start();
   const started = performance.now();
   await waitForEmptyOutbox(dbPath, started);
   while ((await topicSize(context.kafka, topic)) < events + 1000) await sleep(20);
   const seconds = (performance.now() - started) / 1000;
+  const cpuMicros = microsPerEvent(meter.stop(), seconds, events);
   await Promise.all([capture, publisher].map(stopApp));
 
   const records = await readTopicsToEnd(context.kafka, [topic]);
   const report = verifyEvents({ events: toVerifiedEvents(records), committed });
   context.progress(
-    `${name}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s, verifier: ${report.lost.length} lost, ${report.outOfOrder} out of order`,
+    `${name}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s, verifier: ${report.lost.length} lost, ${report.outOfOrder} out of order; CPU-µs/event ${JSON.stringify(cpuMicros)}`,
   );
   return {
     seconds,
@@ -86,5 +103,6 @@ async function drainOnce(context: BenchContext, events: number, run: number, ove
     duplicates: report.duplicates,
     lost: report.lost.length,
     outOfOrder: report.outOfOrder,
+    cpuMicrosPerEvent: cpuMicros,
   };
 }

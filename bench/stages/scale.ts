@@ -5,6 +5,7 @@ import { cpuMeter } from '../lib/proc-stats.ts';
 
 export interface ScaleRow {
   publishers: number;
+  events: number;
   seconds: number;
   eventsPerSecond: number;
   /** % of one core over the drain, per process. */
@@ -37,8 +38,20 @@ export async function scale(
     const meter = cpuMeter(pids);
     meter.start();
     const seconds = await waitForEmptyOutbox(dbPath, started);
-    rows.push({ publishers, seconds, eventsPerSecond: Math.round(events / seconds), cpu: meter.stop() });
+    rows.push({ publishers, events, seconds, eventsPerSecond: Math.round(events / seconds), cpu: meter.stop() });
     await Promise.all([...pubs, capture].map(stopApp));
   }
   return rows;
+}
+
+/** The publishers' CPU-µs per event together, and the busiest publisher's CPU over the least busy's. */
+export function publisherSpread(row: ScaleRow): { microsPerEvent: number; busiestOverLeast: number } {
+  const cpus = Object.entries(row.cpu)
+    .filter(([name]) => name.startsWith('publisher'))
+    .map(([, percent]) => percent);
+  const total = cpus.reduce((a, b) => a + b, 0);
+  return {
+    microsPerEvent: Math.round(((total / 100) * row.seconds * 1e6) / row.events),
+    busiestOverLeast: Math.max(...cpus) / Math.max(0.1, Math.min(...cpus)),
+  };
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ScaleRow } from '../stages/scale.ts';
+import type { BenchResults } from './bench-results.ts';
+import { evaluateTargets } from './targets.ts';
+
+const base: BenchResults = {
+  date: '2026-01-01 00:00',
+  quick: false,
+  machine: { cpus: 2, cpuModel: 'CPU', memoryGb: 24 },
+  versions: { node: '24', kafka: '4.1.1', redis: '7' },
+  targets: [],
+};
+
+const scaleRow = (publishers: number, cpus: number[], seconds = 2): ScaleRow => ({
+  publishers,
+  events: 50_000,
+  seconds,
+  eventsPerSecond: 25_000,
+  cpu: Object.fromEntries(cpus.map((cpu, i) => [`publisher ${i + 1}`, cpu])),
+});
+
+const reached = (results: BenchResults) =>
+  Object.fromEntries(evaluateTargets(results).map((t) => [t.name, `${t.result} ${t.reached ? 'yes' : 'no'}`]));
+
+describe('benchmark targets', () => {
+  it("judges the drain against Kafka's perf-test and the client ceiling of the same run", () => {
+    const drain = { events: 200_000, runs: [], medianEventsPerSecond: 40_000 };
+    const t = reached({
+      ...base,
+      drain,
+      kafkaCeiling: { records: 1, recordBytes: 111, eventsPerSecond: 100_000, mbPerSecond: 11, avgLatencyMs: 1 },
+      kafkajsCeiling: { records: 1, publisherSettings: 50_000, bestSettings: 60_000, best: 'x' },
+    });
+    expect(t["drain ≥ 50% of Kafka's producer-perf-test"]).toBe('40% no');
+    expect(t['drain ≥ 70% of the kafkajs ceiling (publisher settings)']).toBe('80% yes');
+  });
+
+  it('counts a 10,000/s stage whose writer fell short as not reached, whatever its latency', () => {
+    const steady = {
+      targetRate: 10_000,
+      seconds: 20,
+      achievedRate: 6000,
+      latencyMs: { p50: 2, p95: 5, p99: 9, max: 20, samples: 1 },
+      cpu: {},
+      idleCpu: {},
+    };
+    expect(reached({ ...base, steady10k: steady })['steady 10,000/s: p99 ≤ 50 ms']).toBe('9 ms at 6000/s written no');
+  });
+
+  it('finds a coordination tax and an uneven spread among publishers', () => {
+    // 1 publisher: 50% of a core for 2 s over 50,000 events = 20 µs per event; 4 publishers: 30 µs.
+    const scale = [scaleRow(1, [50]), scaleRow(2, [25, 26]), scaleRow(4, [40, 30, 20, 10])];
+    const t = reached({ ...base, scale });
+    expect(t["publishers' CPU-µs per event with 1, 2, 4 publishers within 15%"]).toBe('1: 20 µs, 2: 20 µs, 4: 40 µs no');
+    expect(t['busiest publisher ≤ 1.5× the least busy (CPU)']).toBe('2: 1.04×, 4: 4.00× no');
+  });
+});

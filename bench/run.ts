@@ -68,6 +68,12 @@ try {
     if (only.has('drain')) results.drain = await drain(context);
     if (only.has('drain-tls') && infra.saslSsl) results.drainTls = await drain(context, infra.saslSsl);
   }
+  // The drain with the publisher and capture worker sending through @platformatic/kafka, by turns
+  // with the default client's drain on the same broker (run it alone: it measures its own drain).
+  if (only.has('drain-platformatic') && !only.has('drain')) {
+    const over = { label: 'the @platformatic/kafka producer', env: { KAFKA_CLIENT: 'platformatic' } };
+    ({ plain: results.drain, secured: results.drainPlatformatic } = await drainBeside(context, over));
+  }
   if (only.has('steady')) results.steady = await steady(context);
   if (only.has('steady-10k')) results.steady10k = await steady(context, 10_000);
   if (only.has('scale')) results.scale = await scale(context);

@@ -21,6 +21,8 @@ export interface BenchResults {
   drain?: DrainResult;
   /** The same drain with the apps on the broker's SASL_SSL listener (`--only drain,drain-tls`). */
   drainTls?: DrainResult;
+  /** The same drain with KAFKA_CLIENT=platformatic, by turns with `drain` (`--only drain-platformatic`). */
+  drainPlatformatic?: DrainResult;
   steady?: SteadyResult;
   /** The same at 10,000 events/s (`--only steady-10k`). */
   steady10k?: SteadyResult;

@@ -31,6 +31,7 @@ export function markdownReport(r: BenchResults): string {
   }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
   for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
+  if (r.drainPlatformatic) lines.push(drainRow(r.drainPlatformatic, r.drain, 'the kafkajs drain'));
   for (const steady of [r.steady, r.steady10k]) if (steady) lines.push(...steadyRows(steady));
   if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain));
   for (const row of r.scale ?? []) {
@@ -70,12 +71,12 @@ function cpuPerEventRow(drain: DrainResult): string {
 }
 
 /** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */
-function drainRow(drain: DrainResult, plain: DrainResult | undefined): string {
+function drainRow(drain: DrainResult, plain: DrainResult | undefined, baseline = 'plaintext'): string {
   const runs = drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
   const bad = drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
   const share =
     drain.over && plain
-      ? ` (${Math.round((100 * drain.medianEventsPerSecond) / plain.medianEventsPerSecond)}% of plaintext)`
+      ? ` (${Math.round((100 * drain.medianEventsPerSecond) / plain.medianEventsPerSecond)}% of ${baseline})`
       : '';
   const verifier = bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`;
   return `| drain of ${fmt(drain.events)} events${drain.over ? ` over ${drain.over}` : ''}, median of ${drain.runs.length} (${runs}) | ${fmt(drain.medianEventsPerSecond)} events/s${share}; verifier: ${verifier} |`;
@@ -93,6 +94,7 @@ export function svgChart(r: BenchResults): string {
   if (r.platformaticCeiling) bars.push(['@platformatic/kafka, publisher settings', r.platformaticCeiling.publisherSettings]);
   if (r.drain) bars.push(['pipeline drain', r.drain.medianEventsPerSecond]);
   if (r.drainTls) bars.push([`drain over ${r.drainTls.over ?? 'TLS'}`, r.drainTls.medianEventsPerSecond]);
+  if (r.drainPlatformatic) bars.push(['drain, @platformatic/kafka', r.drainPlatformatic.medianEventsPerSecond]);
   for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);
   if (r.naive) bars.push(['naive relay', r.naive.eventsPerSecond]);
   const latency: [string, number][] = r.steady

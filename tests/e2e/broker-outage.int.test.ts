@@ -1,3 +1,4 @@
+import { kafkaClients } from '@outbox/kafka';
 import {
   httpUrlOf,
   type KafkaBroker,
@@ -17,11 +18,12 @@ const start = useApps();
 let broker: KafkaBroker | undefined;
 afterEach(() => broker?.stop());
 
-describe('a broker outage', () => {
+describe.each(kafkaClients)('a broker outage (producer: %s)', (client) => {
   it('halts the partitions after bounded retries, shows it, skips a head only when forced, and resumes by itself', async () => {
     const options = await ownBrokerOptions('outage');
     broker = await startKafkaBroker(options);
     const { env, config, topic } = testEnvironment({
+      KAFKA_CLIENT: client,
       KAFKA_BROKERS: broker.brokers.join(','),
       OUTBOX_PARTITIONS: '2',
       OUTBOX_PUBLISH_MAX_ATTEMPTS: '3',
@@ -96,6 +98,7 @@ describe('a broker outage', () => {
     const options = await ownBrokerOptions('frozen');
     broker = await startKafkaBroker(options);
     const { env, config, topic } = testEnvironment({
+      KAFKA_CLIENT: client,
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_CONNECTION_TIMEOUT_MS: '500',
       KAFKA_REQUEST_TIMEOUT_MS: '1000',

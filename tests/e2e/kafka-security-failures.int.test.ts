@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '@outbox/config';
 import { issueCertificate } from '@outbox/infra';
+import { platformaticProducerClient, securityFailure } from '@outbox/kafka';
 import {
   httpUrlOf,
   mtlsEnv,
@@ -188,6 +190,30 @@ describe('a Kafka connection that security refuses', () => {
         expect.stringContaining(`Kafka at ${kafka.broker.listeners.SASL_SSL}: authentication failed`),
       ]);
       expect(output).not.toContain(wrongPassword);
+    }
+  });
+});
+
+/**
+ * A publisher meets these failures first in its kafkajs admin (creating topics), whichever client
+ * it sends with; here the @platformatic/kafka producer meets them itself, and its errors must be
+ * told as clearly.
+ */
+describe('a Kafka connection that security refuses, to the @platformatic/kafka producer', () => {
+  it.each(cases)('$name: one line naming the broker and the cause', async ({ settings, listener, cause }) => {
+    const kafka = securedKafka();
+    const broker = listener === 'PLAINTEXT' ? kafka.broker.brokers[0] : kafka.broker.listeners[listener];
+    const config = loadConfig({ env: { ...settings(kafka), KAFKA_CLIENT: 'platformatic', KAFKA_CONNECTION_TIMEOUT_MS: '5000' } });
+    const producer = platformaticProducerClient(config.kafka)();
+    const error = await producer.connect().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await producer.close();
+    const failure = await securityFailure(error, config.kafka);
+    expect(failure?.message, String(error)).toContain(`Kafka at ${broker}: ${cause}`);
+    for (const secret of [user.password, wrongPassword, keyPassword, tokenCommandSecret]) {
+      expect(failure?.message).not.toContain(secret);
     }
   });
 });

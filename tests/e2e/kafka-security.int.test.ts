@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kafkaClients } from '@outbox/kafka';
 import {
   auditDelivery,
   httpUrlOf,
@@ -24,7 +25,7 @@ const securedKafka = useSecuredKafka(user, keyPassword);
  * with `security`; then the verifier audits what arrived against the committed ids (read over the
  * broker's PLAINTEXT listener, so the audit does not depend on the code under test).
  */
-async function runPipeline(
+async function runPipelineWith(
   security: Record<string, string>,
   options: { events: number; aggregates: number; publishers: number },
 ) {
@@ -55,7 +56,10 @@ async function runPipeline(
   return { env, idsFile };
 }
 
-describe('the pipeline on a secured Kafka broker', () => {
+describe.each(kafkaClients)('the pipeline on a secured Kafka broker (producer: %s)', (client) => {
+  const runPipeline = (security: Record<string, string>, options: { events: number; aggregates: number; publishers: number }) =>
+    runPipelineWith({ ...security, KAFKA_CLIENT: client }, options);
+
   it('delivers over SASL_SSL with SCRAM-SHA-512 (password from a file), with two publishers; `outbox verify` reads over it too', async () => {
     const { env, idsFile } = await runPipeline(saslEnv(securedKafka(), 'SCRAM-SHA-512'), {
       events: 3000,

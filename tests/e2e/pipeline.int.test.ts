@@ -1,3 +1,4 @@
+import { kafkaClients } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
 import {
   type CommittedEvent,
@@ -39,36 +40,39 @@ function expectExactlyOnce(committed: CommittedEvent[], received: ReceivedEvent[
 }
 
 describe('the pipeline, end to end on real Kafka and Redis', () => {
-  it('moves 5,000 events over 200 users written through the HTTP API and the load generator into Kafka exactly once', async () => {
-    const { env, config, topic } = testEnvironment();
-    const writer = await createWriterService({ config, logger: createLogger({ level: 'warn', format: 'json' }) });
-    const committed = recordCommittedEvents(config.sqlite.path, config.outbox.table);
-    try {
-      start('capture-worker', env);
-      start('publisher-worker', env);
-      // Half through the HTTP API, half in process, while the workers run.
-      const [viaHttp, direct] = await Promise.all([
-        generateLoad({ url: writer.url, events: 2500, aggregates: 100, rate: 0 }),
-        generateLoad({ users: writer.users, events: 2500, aggregates: 100, rate: 0 }),
-      ]);
-      expect(viaHttp.written + direct.written).toBe(5000);
-      expect(new Set([...viaHttp.userIds, ...direct.userIds]).size).toBe(200);
+  it.each(kafkaClients)(
+    'moves 5,000 events over 200 users written through the HTTP API and the load generator into Kafka exactly once (producer: %s)',
+    async (client) => {
+      const { env, config, topic } = testEnvironment({ KAFKA_CLIENT: client });
+      const writer = await createWriterService({ config, logger: createLogger({ level: 'warn', format: 'json' }) });
+      const committed = recordCommittedEvents(config.sqlite.path, config.outbox.table);
+      try {
+        start('capture-worker', env);
+        start('publisher-worker', env);
+        // Half through the HTTP API, half in process, while the workers run.
+        const [viaHttp, direct] = await Promise.all([
+          generateLoad({ url: writer.url, events: 2500, aggregates: 100, rate: 0 }),
+          generateLoad({ users: writer.users, events: 2500, aggregates: 100, rate: 0 }),
+        ]);
+        expect(viaHttp.written + direct.written).toBe(5000);
+        expect(new Set([...viaHttp.userIds, ...direct.userIds]).size).toBe(200);
 
-      await waitFor('the outbox to be empty', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 120_000 });
-      const received = await readTopic(config.kafka.brokers, topic);
-      expectExactlyOnce(committed(), received, topic);
+        await waitFor('the outbox to be empty', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 120_000 });
+        const received = await readTopic(config.kafka.brokers, topic);
+        expectExactlyOnce(committed(), received, topic);
 
-      // Per aggregate, Kafka holds the events in commit order.
-      const byAggregate = Map.groupBy(received, (event) => event.key);
-      expect(byAggregate.size).toBe(200);
-      for (const events of byAggregate.values()) {
-        const ids = events.map((event) => Number(event.headers.outboxId));
-        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        // Per aggregate, Kafka holds the events in commit order.
+        const byAggregate = Map.groupBy(received, (event) => event.key);
+        expect(byAggregate.size).toBe(200);
+        for (const events of byAggregate.values()) {
+          const ids = events.map((event) => Number(event.headers.outboxId));
+          expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        }
+      } finally {
+        await writer.close();
       }
-    } finally {
-      await writer.close();
-    }
-  });
+    },
+  );
 
   it('loses nothing when the outbox was emptied and the capture worker restarts (ids are never reused)', async () => {
     const { env, config, topic } = testEnvironment();

@@ -1,4 +1,4 @@
-import { Producer, type ProducerOptions } from '@platformatic/kafka';
+import { MultipleErrors, NetworkError, Producer, type ProducerOptions } from '@platformatic/kafka';
 import type { Message } from 'kafkajs';
 import { javaPartition } from './java-partition.ts';
 import { type KafkaSettings, platformaticSecurityOptions } from './kafka-security.ts';
@@ -47,11 +47,26 @@ export function platformaticProducerClient(
   return () => {
     const options = { ...platformaticProducerOptions(settings), ...overrides };
     const producer = new Producer(options);
+    // A broker that refuses the client's certificate does so after the TLS 1.3 handshake, on the
+    // socket; the client then reports only "Connection closed", so the socket's error is kept.
+    let socketError: Error | undefined;
+    producer.connections.on('connect', ({ broker, connection }) => {
+      connection.on('error', (error: Error) => {
+        socketError = new NetworkError(`Connection to ${broker.host}:${broker.port} failed.`, {
+          cause: (error.cause as Error | undefined) ?? error,
+        });
+      });
+    });
     return {
       // Gets a producer id from a broker: connects, logs in and checks the ACLs before any send.
       connect: async () => {
-        if (options.idempotent) await producer.initIdempotentProducer({});
-        else await producer.metadata({ topics: [] });
+        socketError = undefined;
+        try {
+          if (options.idempotent) await producer.initIdempotentProducer({});
+          else await producer.metadata({ topics: [] });
+        } catch (error) {
+          throw socketError ? new MultipleErrors((error as Error).message, [error as Error, socketError]) : error;
+        }
       },
       sendBatch: async (topicMessages) => {
         const messages = topicMessages.flatMap(({ topic, messages }) => messages.map((m) => toRecord(topic, m)));

@@ -78,12 +78,16 @@ interface KafkaFailure {
  * names the broker.
  */
 function findKafkaFailure(error: unknown): KafkaFailure | undefined {
+  const links = errorLinks(error);
+  const own = links.find((e) => e instanceof EnvironmentError);
+  if (own instanceof EnvironmentError) return { name: own.name, message: own.message, own };
   let found: KafkaFailure | undefined;
   let broker: string | undefined;
-  for (const e of errorLinks(error)) {
+  let underPlatformatic = false;
+  for (const e of links) {
     if (!(e instanceof Error)) continue;
     const { code, broker: kafkajsBroker } = e as { code?: unknown; broker?: unknown };
-    if (e instanceof EnvironmentError) return { name: e.name, message: e.message, own: e };
+    if (typeof code === 'string' && code.startsWith('PLT_KFK_')) underPlatformatic = true;
     const connectionTo = /^Connection to (\S+) failed/.exec(e.message)?.[1];
     if (code === 'PLT_KFK_NETWORK' && connectionTo) broker ??= connectionTo;
     const at = { ...(broker && { broker }) };
@@ -102,8 +106,8 @@ function findKafkaFailure(error: unknown): KafkaFailure | undefined {
         ...(typeof kafkajsBroker === 'string' && { broker: kafkajsBroker }),
       };
     // Node's own error under @platformatic/kafka's: its code names the cause (ECONNRESET, CERT_HAS_EXPIRED).
-    else if (broker && typeof code === 'string' && !code.startsWith('PLT_KFK_') && !found?.code)
-      found = { name: e.name, message: e.message, code, broker };
+    else if (underPlatformatic && typeof code === 'string' && !code.startsWith('PLT_KFK_') && !found?.code)
+      found = { name: e.name, message: e.message, code, ...at };
     else if (broker && code === 'PLT_KFK_NETWORK' && !found) found = { name: e.name, message: e.message, broker };
   }
   return found;

@@ -26,6 +26,8 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
     LOG_LEVEL: 'warn',
     ...(kafkaBrokers && { KAFKA_BROKERS: kafkaBrokers.join(',') }),
     ...(redis && { REDIS_URL: redis.url }),
+    // The matrix runs with either Kafka client: `KAFKA_CLIENT=platformatic pnpm test:chaos`.
+    ...(process.env.KAFKA_CLIENT && { KAFKA_CLIENT: process.env.KAFKA_CLIENT }),
     ...scenario.env,
   });
   const appEnv = { ...env, ...(await scenario.prepare?.(infra)) };

@@ -3,6 +3,13 @@ export { type AlertReceiver, type ReceivedAlert, startAlertReceiver } from './al
 export { auditDelivery, type DeliveryAudit } from './audit-delivery.ts';
 export { type ChaosRow, formatChaosReport, formatChaosTable } from './chaos-table.ts';
 export { type CommittedEvent, recordCommittedEvents } from './committed-events.ts';
+export {
+  type KafkaContainer,
+  type RedisContainer,
+  startKafkaContainer,
+  startRedisContainer,
+  testContainerLabel,
+} from './containers.ts';
 export { httpUrlOf } from './http-url.ts';
 export { ownBrokerOptions } from './own-broker.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';

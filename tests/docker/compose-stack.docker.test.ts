@@ -21,6 +21,23 @@ async function waitForGauge(stack: ComposeStack, name: string, value: number, wh
   });
 }
 
+/** Which publisher (`<container hostname>-<pid>`) holds each partition, as the REST API says. */
+async function partitionOwners(stack: ComposeStack): Promise<string[]> {
+  const response = await fetch(`${await stack.url('capture', 8083)}/connectors/users-outbox/status`, {
+    headers: { authorization: `Bearer ${stack.token}` },
+  });
+  if (!response.ok) throw new Error(`status: ${response.status}`);
+  const status = (await response.json()) as { tasks: { worker_id: string | null }[] };
+  return status.tasks.map((task) => task.worker_id ?? '');
+}
+
+/** The services' last log lines, where a failed test can be read. */
+function showLogsOnFailure(stack: ComposeStack): void {
+  onTestFailed(async () => {
+    process.stderr.write(await stack.run(['logs', '--no-color', '--tail', '40']).catch((error: Error) => error.message));
+  });
+}
+
 describe('docker compose: infra/docker-compose.yml on the locally built images', () => {
   let stack: ComposeStack;
   const committed: string[] = [];
@@ -33,11 +50,21 @@ describe('docker compose: infra/docker-compose.yml on the locally built images',
   });
 
   it('takes 5,000 events through three publishers while one is killed and Kafka is paused: none lost, none out of order', async () => {
-    onTestFailed(async () => {
-      process.stderr.write(await stack.run(['logs', '--no-color', '--tail', '40']).catch((error: Error) => error.message));
-    });
+    showLogsOnFailure(stack);
     await stack.run(['up', '-d', '--no-build', '--scale', 'publisher=3']);
     await waitForGauge(stack, 'outbox_live_publishers', 3, 'three live publishers');
+    // The partitions are spread over the three containers (a publisher is named after its hostname,
+    // which is its container's id), and the API asks for the token.
+    const publisherHosts = (await stack.containers('publisher')).map((id) => id.slice(0, 12)).sort();
+    await waitFor(
+      'the partitions to be spread over the three publisher containers',
+      async () => {
+        const owners = new Set((await partitionOwners(stack)).map((owner) => owner.replace(/-\d+$/, '')));
+        return [...owners].sort().join() === publisherHosts.join();
+      },
+      { intervalMs: 1000 },
+    );
+    expect((await fetch(`${await stack.url('capture', 8083)}/connectors/users-outbox/status`)).status).toBe(401);
 
     const writerUrl = await stack.url('writer', 8080);
     const load = generateLoad({ url: writerUrl, events: 5000, aggregates: 200, rate: 500 });
@@ -65,9 +92,7 @@ describe('docker compose: infra/docker-compose.yml on the locally built images',
   });
 
   it('loses nothing to `docker compose down`: events written while no publisher ran arrive after `up`', async () => {
-    onTestFailed(async () => {
-      process.stderr.write(await stack.run(['logs', '--no-color', '--tail', '40']).catch((error: Error) => error.message));
-    });
+    showLogsOnFailure(stack);
     await stack.run(['stop', '-t', '5', 'publisher']);
     const written = await generateLoad({ url: await stack.url('writer', 8080), events: 200, aggregates: 20, rate: 0 });
     committed.push(...written.eventIds);

@@ -24,33 +24,50 @@ export interface OffThreadDeleter {
  * order; a failed one rejects with SQLite's error code kept.
  */
 export function startOffThreadDeleter(settings: DeleterSettings): OffThreadDeleter {
-  const worker = new Worker(new URL('./ack-delete-thread.ts', import.meta.url), { workerData: settings });
   const waiting = new Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>();
   let seq = 0;
+  let closing = false;
   const failAll = (error: Error) => {
     for (const { reject } of waiting.values()) reject(error);
     waiting.clear();
   };
-  worker.on('message', (reply: DeleteReply) => {
-    const request = waiting.get(reply.seq);
-    waiting.delete(reply.seq);
-    if ('deleted' in reply) request?.resolve(reply.deleted);
-    else request?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-  });
-  worker.on('error', failAll);
-  worker.on('exit', () => failAll(new Error('the thread deleting acknowledged rows stopped')));
+  const start = () => {
+    // It holds a statement or two and one batch of ids at a time: a small heap of its own.
+    const thread = new Worker(new URL('./ack-delete-thread.ts', import.meta.url), {
+      workerData: settings,
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    });
+    thread.on('message', (reply: DeleteReply) => {
+      const request = waiting.get(reply.seq);
+      waiting.delete(reply.seq);
+      if ('deleted' in reply) request?.resolve(reply.deleted);
+      else request?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    });
+    thread.on('error', failAll);
+    thread.on('exit', () => {
+      failAll(new Error('the thread deleting acknowledged rows stopped'));
+      // Its requests failed and are retried by the caller; the next one starts a new thread.
+      if (!closing) worker = undefined;
+    });
+    return thread;
+  };
+  let worker: Worker | undefined = start();
   return {
     deleteAcknowledged(acked, keepIds) {
       if (acked.length === 0) return Promise.resolve([]);
+      worker ??= start();
+      const thread = worker;
       return new Promise((resolve, reject) => {
         seq += 1;
         waiting.set(seq, { resolve, reject });
         const request: DeleteRequest = { seq, acked: [...acked], keepIds: [...keepIds] };
-        worker.postMessage(request);
+        thread.postMessage(request);
       });
     },
     async close() {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      closing = true;
+      if (!worker) return;
+      const exited = new Promise((resolve) => worker?.once('exit', resolve));
       worker.postMessage('close');
       await exited;
     },

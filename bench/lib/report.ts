@@ -43,10 +43,17 @@ export function markdownReport(r: BenchResults): string {
       `| scale: ${row.publishers} publisher(s) | ${fmt(row.eventsPerSecond)} events/s; CPU capture ${row.cpu.capture}%, publishers ${cpus} |`,
     );
   }
-  if (r.memory)
+  if (r.memory) {
+    const m = r.memory;
+    const rate = (seconds: number) => `${fmt(Math.round(m.events / seconds))} events/s`;
     lines.push(
-      `| peak RSS during a ${fmt(r.memory.events)}-event drain | capture ${r.memory.peakRssMb.capture} MB, publisher ${r.memory.peakRssMb.publisher} MB |`,
+      `| peak RSS during a ${fmt(m.events)}-event drain | capture ${m.peakRssMb.capture} MB, publisher ${m.peakRssMb.publisher} MB; ${rate(m.seconds)} |`,
     );
+    if (m.unbounded)
+      lines.push(
+        `| the same with V8's default heap sizing | capture ${m.unbounded.peakRssMb.capture} MB, publisher ${m.unbounded.peakRssMb.publisher} MB; ${rate(m.unbounded.seconds)} |`,
+      );
+  }
   lines.push('');
   lines.push('| target | result | reached |');
   lines.push('| --- | --- | --- |');

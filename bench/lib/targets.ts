@@ -48,6 +48,10 @@ export function evaluateTargets(r: BenchResults, client: 'kafkajs' | 'platformat
       `capture ${m.peakRssMb.capture} MB, publisher ${m.peakRssMb.publisher} MB`,
       peak <= 150,
     );
+    if (m.unbounded) {
+      const ratio = m.unbounded.seconds / m.seconds;
+      target("…at ≥ 95% of the drain throughput with V8's default heap sizing", percent(ratio), ratio >= 0.95);
+    }
   }
   const scale = r.scale ?? [];
   if (scale.length > 1) {

@@ -1,0 +1,26 @@
+/**
+ * The heap settings the workers run with (measured with `pnpm bench --only memory`, see
+ * bench/README.md): V8 sizes a process's heap for throughput, and under a steady stream of
+ * short-lived objects (rows, jobs, records) it let each worker grow to 450 MB during a
+ * 1,000,000-event drain while holding a few MB of live data.
+ */
+export const workerHeapFlags = ['--max-semi-space-size=4', '--max-old-space-size=192'] as const;
+
+/** Any flag by which a user sizes the heap themselves; theirs win. */
+const heapFlag = /--(max-semi-space-size|max-old-space-size|max-heap-size|min-semi-space-size)\b/;
+
+/**
+ * Starts the process again in place with {@link workerHeapFlags} (process.execve keeps the pid,
+ * stdio and environment, so supervisors and signals see one process), unless it already runs with
+ * them or the user chose heap settings of their own, on the command line or in NODE_OPTIONS.
+ * Called first thing by a worker's entry point, before it loads anything else. Returns only when
+ * nothing was re-executed.
+ */
+export function useWorkerHeap(
+  process: Pick<NodeJS.Process, 'execArgv' | 'argv' | 'env' | 'execPath'> & { execve?: NodeJS.Process['execve'] },
+): void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
+  if (given.some((arg) => heapFlag.test(arg)) || typeof process.execve !== 'function') return;
+  const args = [process.execPath, ...workerHeapFlags, ...process.execArgv, ...process.argv.slice(1)];
+  process.execve(process.execPath, args, process.env);
+}

@@ -54,6 +54,7 @@ describe('AckApplier', () => {
     });
     expect(await acks.once()).toBe(true);
     expect(await acks.once()).toBe(false);
+    await acks.drain();
     expect(deleted).toEqual([1, 2]);
     expect(inFlight.sizes()).toEqual([1]);
     expect(applied).toEqual([2]);
@@ -77,10 +78,45 @@ describe('AckApplier', () => {
       inFlight: new InFlight(1),
       onApplied: () => undefined,
     });
-    await expect(acks.once()).rejects.toThrow('SQLITE_BUSY');
+    expect(await acks.once()).toBe(true); // read; its delete is queued, and fails
+    await acks.drain();
+    await expect(acks.once()).rejects.toThrow('SQLITE_BUSY'); // the failure, reported once
     busy = false;
     await acks.once();
+    await acks.drain();
     expect(deleted).toEqual([1, 2]);
     expect(reads).toEqual(['new', 'pending', 'pending', 'new']);
+  });
+
+  it('reads on while a delete waits for the lock, and applies the deletes in order', async () => {
+    const { stream } = fakeStream([entry('1-0', [1]), entry('2-0', [2])]);
+    const read: number[] = [];
+    const deleted: number[] = [];
+    let unlock: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
+    const acks = new AckApplier({
+      store: {
+        deleteAcknowledged: async (rows) => {
+          await locked;
+          deleted.push(...rows.map((row) => row.id));
+          return rows.map((row) => row.id);
+        },
+      },
+      ackStream: stream,
+      batchSize: 10,
+      inFlight: new InFlight(1),
+      onRead: (entries) => read.push(...entries.flatMap((e) => e.outboxIds)),
+      onApplied: () => undefined,
+    });
+    await acks.once();
+    await acks.once();
+    // Both acknowledgements are known (their job windows freed) while the first delete still waits.
+    expect(read).toEqual([1, 2]);
+    expect(deleted).toEqual([]);
+    unlock();
+    await acks.drain();
+    expect(deleted).toEqual([1, 2]);
   });
 });

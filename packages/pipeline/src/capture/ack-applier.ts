@@ -17,6 +17,9 @@ export interface AckApplierOptions {
   onApplied: (acknowledged: number) => void;
 }
 
+/** Batches read and waiting for their deletes before the ack loop stops reading. */
+const maxQueuedBatches = 16;
+
 /**
  * Applies publishers' acknowledgements: deletes the rows and takes them out of flight. Runs beside
  * capture iterations, outside their exclusive section: capture counts rows in flight before their
@@ -26,6 +29,10 @@ export class AckApplier {
   readonly #options: AckApplierOptions;
   #acknowledged = 0;
   #unapplied = false;
+  /** The deletes queued by once(), in order; never rejects (a failure is kept in #failure). */
+  #applying: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #failure: unknown;
 
   constructor(options: AckApplierOptions) {
     this.#options = options;
@@ -37,23 +44,45 @@ export class AckApplier {
   }
 
   /**
-   * One read of new entries, for the ack loop; true when there were any. Acknowledgements already
-   * read whose delete failed (SQLITE_BUSY, Redis gone) stay pending in the stream and are never
-   * delivered again as new ones: after a failure they are read first.
+   * One read of new entries, for the ack loop; true when there were any. Their deletes are queued
+   * behind the earlier ones (in order, at most `maxQueuedBatches` waiting) and the loop reads on:
+   * a delete waiting for the writer's lock must not keep the next acknowledgements from freeing
+   * their partitions' job windows (onRead). Acknowledgements whose delete failed (SQLITE_BUSY,
+   * Redis gone) stay pending in the stream and are never delivered again as new ones: after a
+   * failure, once the queue is empty, they are applied first; the failure is thrown once, so
+   * the loop reports it.
    */
   async once(): Promise<boolean> {
+    if (this.#failure) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      await this.#applying;
+      this.#unapplied = true;
+      throw failure;
+    }
     if (this.#unapplied) {
       await this.applyPending();
       this.#unapplied = false;
     }
+    if (this.#queued >= maxQueuedBatches) await this.#applying;
     const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.batchSize, blockMs: 500 });
-    try {
-      if (entries.length > 0) await this.#apply(entries);
-    } catch (error) {
-      this.#unapplied = true;
-      throw error;
-    }
-    return entries.length > 0;
+    if (entries.length === 0) return false;
+    this.#options.onRead?.(entries);
+    this.#queued += 1;
+    this.#applying = this.#applying
+      .then(() => this.#apply(entries))
+      .catch((error: unknown) => {
+        this.#failure ??= error;
+      })
+      .finally(() => {
+        this.#queued -= 1;
+      });
+    return true;
+  }
+
+  /** Waits for the deletes queued by {@link once}: before the worker stops. */
+  async drain(): Promise<void> {
+    await this.#applying;
   }
 
   /** Every entry in the stream, pending and new, applied in order. */
@@ -62,6 +91,7 @@ export class AckApplier {
     for (;;) {
       const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.batchSize, blockMs: 1 });
       if (entries.length === 0) return;
+      this.#options.onRead?.(entries);
       await this.#apply(entries);
     }
   }
@@ -71,6 +101,7 @@ export class AckApplier {
     for (;;) {
       const entries = await this.#options.ackStream.read({ pending: true, count: this.#options.batchSize, blockMs: 0 });
       if (entries.length === 0) return;
+      this.#options.onRead?.(entries);
       await this.#apply(entries);
     }
   }
@@ -81,7 +112,6 @@ export class AckApplier {
    * another event stays.
    */
   async #apply(entries: AckEntry[]): Promise<void> {
-    this.#options.onRead?.(entries);
     const acked = entries.flatMap((entry) => entry.outboxIds.map((id, i) => ({ id, eventId: entry.eventIds[i] })));
     await this.#options.store.deleteAcknowledged(
       acked,

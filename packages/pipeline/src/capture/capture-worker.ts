@@ -105,6 +105,7 @@ export class CaptureWorker {
     this.#wake.wake();
     this.#watcher?.close();
     await Promise.all(this.#loops);
+    await this.#acks.drain();
     this.#log.info(this.counts, 'capture worker stopped');
   });
 

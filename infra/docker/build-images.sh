@@ -18,6 +18,8 @@ node_from="${OUTBOX_NODE_FROM:-npm}"
 # Certificates this machine trusts beyond its distribution's (a TLS-inspecting proxy's CA, say):
 # the builds download from the npm registry and Maven Central over TLS through the same network.
 extra_ca="$(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true)"
+# Node.js and pnpm come from the npm registry this machine's npm uses (scripts/env.sh's too).
+npm_registry="$(npm config get registry 2>/dev/null || true)"
 
 # The files an image is made of (tracked or new, not ignored; tests and docs are not copied).
 hash_of() {
@@ -35,20 +37,21 @@ build() {
     echo "images: building $image" >&2
     # The classic builder: Debian's engine has no buildx, and these files need nothing newer.
     DOCKER_BUILDKIT=0 docker build -q -f "$dockerfile" --build-arg BASE_IMAGE="$base" --build-arg NODE_FROM="$node_from" \
-      --build-arg EXTRA_CA_CERTS="$extra_ca" -t "$image" . >/dev/null 2>"$logs/${repository##*/}.log" || {
+      --build-arg EXTRA_CA_CERTS="$extra_ca" --build-arg NPM_REGISTRY="$npm_registry" -t "$image" . >/dev/null 2>"$logs/${repository##*/}.log" || {
       echo "images: building $image failed:" >&2
       tail -n 30 "$logs/${repository##*/}.log" >&2
       return 1
     }
     echo "images: built $image in $((SECONDS - started)) s" >&2
-    # Older builds of this repository are replaced, not kept: a worker image is a few hundred MB.
-    docker image ls --format '{{.Repository}}:{{.Tag}}' "$repository" | grep -v -x -e "$image" -e "$repository:$convenience" |
-      xargs -r docker image rm >/dev/null 2>&1 || true
   fi
   docker tag "$image" "$repository:$convenience"
+  # Older builds of this repository are replaced, not kept: a worker image is a few hundred MB.
+  # (The build stages' layers stay, as the cache of the next build.)
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "$repository" | grep -v -x -e "$image" -e "$repository:$convenience" |
+    xargs -r docker image rm >/dev/null 2>&1 || true
 }
 
-worker="outbox-relay/worker:$(hash_of infra/docker/worker.Dockerfile infra/docker/healthcheck.mjs package.json pnpm-lock.yaml \
+worker="outbox-relay/worker:$(hash_of infra/docker/worker.Dockerfile infra/docker/healthcheck.mjs infra/docker/install-toolchain.sh package.json pnpm-lock.yaml \
   pnpm-workspace.yaml tsconfig.json tsconfig.base.json patches tools apps packages)"
 kafka="outbox-relay/kafka:4.1.1-$(hash_of infra/docker/kafka.Dockerfile infra/docker/kafka-run.sh infra/kafka/pom.xml \
   infra/kafka/log4j2.properties)"

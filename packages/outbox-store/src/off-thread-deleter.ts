@@ -1,13 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { DeleteReply, DeleteRequest } from './ack-delete-thread.ts';
-import type { OpenDatabaseOptions } from './open-database.ts';
+import type { DeleteReply, DeleteRequest, DeleterSettings } from './delete-messages.ts';
 import type { AckedEvent } from './outbox-store.ts';
 
-export interface DeleterSettings {
-  path: string;
-  table: string;
-  options: Pick<OpenDatabaseOptions, 'synchronous' | 'busyTimeoutMs'>;
-}
+export type { DeleterSettings } from './delete-messages.ts';
 
 /** Deletes acknowledged rows (OutboxStore.deleteAcknowledged) without holding up the caller's thread. */
 export interface OffThreadDeleter {

@@ -1,5 +1,6 @@
 import { loadConfig } from '@outbox/config';
-import { chunkByBytes, platformaticProducerClient } from '@outbox/kafka';
+import { chunkByBytes } from '@outbox/kafka';
+import { platformaticProducerClient } from '@outbox/kafka/platformatic';
 import type { Message } from 'kafkajs';
 import { type BenchContext, createBenchTopic } from '../lib/bench-context.ts';
 import { sampleMessages } from '../lib/sample-events.ts';

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@outbox/config';
 import { issueCertificate } from '@outbox/infra';
-import { platformaticProducerClient, securityFailure } from '@outbox/kafka';
+import { securityFailure } from '@outbox/kafka';
+import { platformaticProducerClient } from '@outbox/kafka/platformatic';
 import {
   httpUrlOf,
   mtlsEnv,

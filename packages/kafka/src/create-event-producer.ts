@@ -3,16 +3,17 @@ import type { Kafka } from 'kafkajs';
 import { EventProducer } from './event-producer.ts';
 import type { KafkaSettings } from './kafka-security.ts';
 import { kafkajsProducerClient } from './kafkajs-producer-client.ts';
-import { platformaticProducerClient } from './platformatic-producer-client.ts';
 
 /**
  * The event producer over the configured client (`KAFKA_CLIENT`). `kafka` is the process's kafkajs
- * client, used for sending only when kafkajs is the configured one.
+ * client, used for sending only when kafkajs is the configured one. @platformatic/kafka is loaded
+ * only when it is the one: its modules (ajv, avsc, a WebAssembly module) cost each process about
+ * 50 MB of resident memory.
  */
-export function createEventProducer(settings: KafkaSettings, kafka: Kafka, logger: Logger): EventProducer {
+export async function createEventProducer(settings: KafkaSettings, kafka: Kafka, logger: Logger): Promise<EventProducer> {
   const createClient =
     settings.client === 'platformatic'
-      ? platformaticProducerClient(settings)
+      ? (await import('./platformatic-producer-client.ts')).platformaticProducerClient(settings)
       : kafkajsProducerClient(kafka, settings.compression);
   return new EventProducer({
     createClient,

@@ -16,7 +16,6 @@ export { kafkaAnswers } from './kafka-probe.ts';
 export { securityOptions } from './kafka-security.ts';
 export { kafkajsProducerClient } from './kafkajs-producer-client.ts';
 export { estimateMessageBytes, toKafkaMessage } from './messages.ts';
-export { platformaticProducerClient, platformaticProducerOptions } from './platformatic-producer-client.ts';
 export { formatEvent, type PrintEventsOptions, printEvents } from './print-events.ts';
 export { type CreateProducerClient, type KafkaClientName, kafkaClients, type ProducerClient } from './producer-client.ts';
 export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';

@@ -32,7 +32,7 @@ describe('the producer over each Kafka client', () => {
     const received: Record<string, Map<string, { partition: number; values: string[] }>> = {};
     for (const client of kafkaClients) {
       const settings = loadConfig({ env: { KAFKA_BROKERS: brokers.join(','), KAFKA_CLIENT: client } }).kafka;
-      const producer = createEventProducer(settings, kafka, logger);
+      const producer = await createEventProducer(settings, kafka, logger);
       await producer.connect();
       await producer.send(topics[client] ?? '', messages);
       await producer.close();

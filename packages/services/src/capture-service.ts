@@ -122,7 +122,7 @@ export async function createCaptureService(
       readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
       topicOffsets: (topic) => topicOffsets(kafka, topic),
       send: async (topic, message) => {
-        replayProducer ??= createEventProducer(config.kafka, kafka, logger);
+        replayProducer ??= await createEventProducer(config.kafka, kafka, logger);
         await replayProducer.send(topic, [message]);
       },
       store: createDeadLetterStore(db, config.outbox.table),

@@ -14,7 +14,7 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     const kafka = createKafka(config.kafka, logger);
     await ensureConnectorTopics(kafka, config, logger);
 
-    const producer = createEventProducer(config.kafka, kafka, logger);
+    const producer = await createEventProducer(config.kafka, kafka, logger);
     await connectWithRetry('producer', () => producer.connect(), { kafka: config.kafka, logger });
     releasers.add('producer', () => producer.close());
 

@@ -17,7 +17,7 @@ export interface AckApplierOptions {
   onApplied: (acknowledged: number) => void;
 }
 
-/** Batches read and waiting for their deletes before the ack loop stops reading. */
+/** Read batches' worth of entries waiting for their delete before the ack loop stops reading. */
 const maxQueuedBatches = 16;
 
 /**
@@ -31,7 +31,8 @@ export class AckApplier {
   #unapplied = false;
   /** The deletes queued by once(), in order; never rejects (a failure is kept in #failure). */
   #applying: Promise<void> = Promise.resolve();
-  #queued = 0;
+  /** Entries read and waiting for the running delete, to be deleted together after it. */
+  #next: AckEntry[] | undefined;
   #failure: unknown;
 
   constructor(options: AckApplierOptions) {
@@ -44,8 +45,8 @@ export class AckApplier {
   }
 
   /**
-   * One read of new entries, for the ack loop; true when there were any. Their deletes are queued
-   * behind the earlier ones (in order, at most `maxQueuedBatches` waiting) and the loop reads on:
+   * One read of new entries, for the ack loop; true when there were any. Their delete is queued
+   * behind the running one (in order, at most `maxQueuedBatches` reads' worth waiting) and the loop reads on:
    * a delete waiting for the writer's lock must not keep the next acknowledgements from freeing
    * their partitions' job windows (onRead). Acknowledgements whose delete failed (SQLITE_BUSY,
    * Redis gone) stay pending in the stream and are never delivered again as new ones: after a
@@ -64,18 +65,25 @@ export class AckApplier {
       await this.applyPending();
       this.#unapplied = false;
     }
-    if (this.#queued >= maxQueuedBatches) await this.#applying;
+    if ((this.#next?.length ?? 0) >= this.#options.batchSize * maxQueuedBatches) await this.#applying;
     const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.batchSize, blockMs: 500 });
     if (entries.length === 0) return false;
     this.#options.onRead?.(entries);
-    this.#queued += 1;
+    // Entries read while a delete runs join one group, deleted in one transaction after it: a
+    // commit (and its fsync) per read would flood the writer's lock and wake capture each time.
+    if (this.#next) {
+      this.#next.push(...entries);
+      return true;
+    }
+    const group = [...entries];
+    this.#next = group;
     this.#applying = this.#applying
-      .then(() => this.#apply(entries))
+      .then(() => {
+        if (this.#next === group) this.#next = undefined;
+        return this.#apply(group);
+      })
       .catch((error: unknown) => {
         this.#failure ??= error;
-      })
-      .finally(() => {
-        this.#queued -= 1;
       });
     return true;
   }

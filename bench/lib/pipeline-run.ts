@@ -7,7 +7,9 @@ import { migrateUsers, UserService } from '@outbox/writer';
 
 /**
  * Runs an app as a child process, its output discarded unless it fails. With BENCH_CPU_PROF=dir
- * set, each app writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ * set, each app writes a V8 CPU profile there when it exits (open it in Chrome DevTools). With
+ * BENCH_APP_ENV set to a JSON object, every app gets those settings too: the same run with another
+ * setting, for a before/after (e.g. `{"OUTBOX_MAX_JOBS_IN_FLIGHT_PER_PARTITION":"100000"}`).
  */
 export function startApp(app: string, env: Record<string, string>): ChildProcess {
   const profileDir = process.env.BENCH_CPU_PROF;
@@ -15,10 +17,24 @@ export function startApp(app: string, env: Record<string, string>): ChildProcess
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app}-${Date.now()}.cpuprofile`]
     : [];
   const child = spawn(process.execPath, [...profile, join(projectRoot, 'apps', app, 'src', 'main.ts')], {
-    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, ...appSettings() },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
+}
+
+function appSettings(): Record<string, string> {
+  const given = process.env.BENCH_APP_ENV;
+  if (!given) return {};
+  const problem = new Error(`BENCH_APP_ENV must be a JSON object of strings, e.g. {"OUTBOX_JOB_MAX_ROWS":"100"}; got ${given}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(given);
+  } catch {
+    throw problem;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) throw problem;
+  return parsed as Record<string, string>;
 }
 
 export async function stopApp(child: ChildProcess): Promise<void> {

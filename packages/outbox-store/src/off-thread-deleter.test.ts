@@ -64,4 +64,17 @@ describe('startOffThreadDeleter', () => {
       await deleter.close();
     }
   });
+
+  it('deletes a backlog larger than one request (25,000 rows, in parts), and refuses work once closed', async () => {
+    const events = db.transaction(() => append(25_000))();
+    const deleter = startOffThreadDeleter({ path, table: 'orders_outbox', options: {} });
+    const deleted = await deleter.deleteAcknowledged(
+      events.map((e) => ({ id: e.outboxId, eventId: e.eventId })),
+      [],
+    );
+    expect(deleted).toHaveLength(25_000);
+    expect(ids()).toEqual([]);
+    await deleter.close();
+    await expect(deleter.deleteAcknowledged([{ id: 1 }], [])).rejects.toThrow('closed');
+  }, 30_000);
 });

@@ -21,6 +21,9 @@ describe('outbox store', () => {
     for (let i = 0; i < 5; i++) appendOutboxEvent(db, 'users_outbox', { aggregateId: i, eventType: 'E', payload: { i } });
     expect(store.readAfter(2, 10).map((r) => r.id)).toEqual([3, 4, 5]);
     expect(store.readAfter(0, 2).map((r) => r.payload)).toEqual(['{"i":0}', '{"i":1}']);
+    // Each payload is 7 bytes: the read stops at the row that reaches the budget, never before the first.
+    expect(store.readAfter(0, 10, 14).map((r) => r.id)).toEqual([1, 2]);
+    expect(store.readAfter(0, 10, 1).map((r) => r.id)).toEqual([1]);
     expect(store.deleteIds([2, 4, 99])).toBe(2);
     expect(store.readAfter(0, 10).map((r) => r.id)).toEqual([1, 3, 5]);
     expect(store.readKeysAfter(1, 4, 10)).toEqual([{ id: 3, eventId: store.readIds([3])[0]?.eventId, aggregateId: '2' }]);

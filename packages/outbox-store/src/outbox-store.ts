@@ -24,8 +24,11 @@ export interface OutboxStats {
 /** The capture worker's queries on one outbox table; each statement is its own short transaction. */
 export interface OutboxStore extends OutboxMeta {
   readonly table: string;
-  /** Rows with `id > afterId`, in id (= commit) order. */
-  readAfter(afterId: number, limit: number): OutboxRow[];
+  /**
+   * Rows with `id > afterId`, in id (= commit) order: at most `limit`, and no more once their
+   * payloads reach `maxBytes` (the row that reaches it included, so a read always makes progress).
+   */
+  readAfter(afterId: number, limit: number, maxBytes?: number): OutboxRow[];
   /**
    * Ids and aggregate ids only, of rows with `afterId < id <= upTo`, in id order: for scans that
    * run between capture rounds and must not read payloads.
@@ -96,7 +99,17 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
 
   return {
     table,
-    readAfter: (afterId, limit) => readAfter.all(afterId, limit).map((raw) => normalizeOutboxRow(raw, readBytes)),
+    readAfter: (afterId, limit, maxBytes = Number.POSITIVE_INFINITY) => {
+      const rows: OutboxRow[] = [];
+      let bytes = 0;
+      for (const raw of readAfter.iterate(afterId, limit)) {
+        const row = normalizeOutboxRow(raw, readBytes);
+        rows.push(row);
+        bytes += row.payload.length;
+        if (bytes >= maxBytes) break;
+      }
+      return rows;
+    },
     readKeysAfter: (afterId, upTo, limit) =>
       readKeysAfter.all(afterId, upTo, limit).map((raw) => normalizeOutboxKey(raw, readBytes)),
     readIds: (ids) => (ids.length === 0 ? [] : readIds.all(JSON.stringify(ids)).map((raw) => normalizeOutboxRow(raw, readBytes))),

@@ -17,8 +17,8 @@ export interface AckApplierOptions {
   onApplied: (acknowledged: number) => void;
 }
 
-/** Read batches' worth of entries waiting for their delete before the ack loop stops reading. */
-const maxQueuedBatches = 16;
+/** Acknowledged events waiting for their delete before the ack loop stops reading. */
+const maxQueuedEvents = 50_000;
 
 /**
  * Applies publishers' acknowledgements: deletes the rows and takes them out of flight. Runs beside
@@ -33,6 +33,7 @@ export class AckApplier {
   #applying: Promise<void> = Promise.resolve();
   /** Entries read and waiting for the running delete, to be deleted together after it. */
   #next: AckEntry[] | undefined;
+  #nextEvents = 0;
   #failure: unknown;
 
   constructor(options: AckApplierOptions) {
@@ -46,7 +47,7 @@ export class AckApplier {
 
   /**
    * One read of new entries, for the ack loop; true when there were any. Their delete is queued
-   * behind the running one (in order, at most `maxQueuedBatches` reads' worth waiting) and the loop reads on:
+   * behind the running one (in order, at most `maxQueuedEvents` waiting) and the loop reads on:
    * a delete waiting for the writer's lock must not keep the next acknowledgements from freeing
    * their partitions' job windows (onRead). Acknowledgements whose delete failed (SQLITE_BUSY,
    * Redis gone) stay pending in the stream and are never delivered again as new ones: after a
@@ -65,21 +66,29 @@ export class AckApplier {
       await this.applyPending();
       this.#unapplied = false;
     }
-    if ((this.#next?.length ?? 0) >= this.#options.batchSize * maxQueuedBatches) await this.#applying;
+    if (this.#nextEvents >= maxQueuedEvents) await this.#applying;
     const entries = await this.#options.ackStream.read({ pending: false, count: this.#options.batchSize, blockMs: 500 });
     if (entries.length === 0) return false;
+    // Read, so pending in the stream: whatever happens before they are queued, they are applied
+    // from there (the flag is cleared once they are queued).
+    this.#unapplied = true;
     this.#options.onRead?.(entries);
+    this.#unapplied = false;
     // Entries read while a delete runs join one group, deleted in one transaction after it: a
     // commit (and its fsync) per read would flood the writer's lock and wake capture each time.
+    this.#nextEvents += entries.reduce((n, entry) => n + entry.outboxIds.length, 0);
     if (this.#next) {
-      this.#next.push(...entries);
+      for (const entry of entries) this.#next.push(entry);
       return true;
     }
     const group = [...entries];
     this.#next = group;
     this.#applying = this.#applying
       .then(() => {
-        if (this.#next === group) this.#next = undefined;
+        if (this.#next === group) {
+          this.#next = undefined;
+          this.#nextEvents = 0;
+        }
         return this.#apply(group);
       })
       .catch((error: unknown) => {

@@ -20,6 +20,9 @@ import { watchDatabase } from './watch-database.ts';
 
 export type { CaptureStatus, CaptureWorkerOptions, PartitionOffset } from './capture-worker-options.ts';
 
+/** Payload bytes one read of the outbox takes at most (besides its row count): large events stay few. */
+const readMaxBytes = 16 * 1024 * 1024;
+
 /**
  * Owns the outbox: tails it by id, enqueues each partition's rows as BullMQ jobs (a bounded number
  * in flight per partition), and deletes rows once a publisher has acknowledged them. It runs the
@@ -133,7 +136,9 @@ export class CaptureWorker {
     // is enqueued by the first sweep (see find-stranded.ts).
     if (!(await this.#redis.adoptEpoch())) return false;
     const { epoch } = this.#redis;
-    const queued = await Promise.all(this.#options.queues.map((queue) => queuedEvents(queue, epoch)));
+    // One partition's jobs at a time: together they can carry every event in flight, payloads included.
+    const queued: Map<number, string>[] = [];
+    for (const queue of this.#options.queues) queued.push(await queuedEvents(queue, epoch));
     await this.#acks.applyAll();
     scanOutbox(this.#options.store, Math.max(0, ...this.#cursors), (row) => {
       const p = this.#options.partitionOf(row.aggregateId);
@@ -245,7 +250,7 @@ export class CaptureWorker {
     const jobsInFlight = this.#jobs.counts();
     const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max && (jobsInFlight[p] ?? 0) < maxJobs);
     if (open.length === 0) return false;
-    const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize);
+    const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize, readMaxBytes);
     if (rows.length === 0) return false;
 
     const plan = planJobs({

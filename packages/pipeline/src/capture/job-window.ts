@@ -24,7 +24,8 @@ export class JobWindow {
   }
 
   acknowledged(partition: number, outboxIds: readonly number[]): void {
-    const highest = Math.max(this.#acknowledged[partition] ?? 0, ...outboxIds);
+    let highest = this.#acknowledged[partition] ?? 0;
+    for (const id of outboxIds) if (id > highest) highest = id;
     this.#acknowledged[partition] = highest;
     const ends = this.#ends[partition];
     while (ends && ends.length > 0 && (ends[0] ?? 0) <= highest) ends.shift();

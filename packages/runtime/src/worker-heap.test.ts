@@ -27,6 +27,7 @@ describe('useWorkerHeap', () => {
       fakeProcess([...workerHeapFlags]),
       fakeProcess(['--max-old-space-size=4096']),
       fakeProcess([], '--max-semi-space-size=64'),
+      fakeProcess([], '--max_old_space_size=4096'),
     ]) {
       useWorkerHeap(proc);
       expect(calls).toEqual([]);

@@ -8,7 +8,8 @@
 export const workerHeapFlags = ['--max-semi-space-size=16', '--max-old-space-size=192'] as const;
 
 /** Any flag by which a user sizes the heap themselves; theirs win. */
-const heapFlag = /--(max-semi-space-size|max-old-space-size|max-heap-size|min-semi-space-size)\b/;
+const heapFlag =
+  /--(max[-_]semi[-_]space[-_]size|max[-_]old[-_]space[-_]size|max[-_]heap[-_]size|min[-_]semi[-_]space[-_]size)\b/;
 
 /**
  * Starts the process again in place with {@link workerHeapFlags} (process.execve keeps the pid,

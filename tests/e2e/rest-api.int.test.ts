@@ -47,7 +47,8 @@ describe('the REST API', () => {
     expect(await load.exited).toBe(0);
     const paused = await waitFor('the paused status with its backlog', async () => {
       const body = await statusOf(connector);
-      return body.outbox?.pending === 200 && body.outbox.inFlight === 200 ? body : undefined;
+      // Enqueued up to each partition's job window; the rest waits in the outbox.
+      return body.outbox?.pending === 200 && body.outbox.inFlight > 0 ? body : undefined;
     });
     expect(paused.connector.state).toBe('PAUSED');
     expect(paused.tasks.map((t) => t.state)).toEqual(['PAUSED', 'PAUSED', 'PAUSED', 'PAUSED']);

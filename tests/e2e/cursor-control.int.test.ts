@@ -19,6 +19,9 @@ describe('cursor control', () => {
       OUTBOX_HALT_PROBE_INTERVAL_MS: '2000',
       // Room for large events in one job, so poison can sit in the middle of a job.
       OUTBOX_JOB_MAX_BYTES: String(8 * 1024 * 1024),
+      // Rows committed one by one while paused may each become a job; the test counts all three
+      // enqueued, so the job window must not hold the third back.
+      OUTBOX_MAX_JOBS_IN_FLIGHT_PER_PARTITION: '10',
     });
     const logger = createLogger({ level: 'warn', format: 'json' });
     const writer = await createWriterService({ config, logger });

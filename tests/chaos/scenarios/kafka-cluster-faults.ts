@@ -109,6 +109,12 @@ export function kafkaBelowMinIsr(): ChaosScenario {
       await until('the second broker back in every ISR', 60_000, async () =>
         (await cluster.partitions(run.topic)).every((p) => p.isr.includes(second.nodeId) && p.leader >= 0),
       );
+      // And every partition answers for its offsets again: a new leader answers "no leader" to
+      // ListOffsets until it knows its high watermark, which the audit's reads tripped over in CI.
+      await until('every partition to answer for its offsets', 90_000, async () => {
+        await cluster.endOffsets(run.topic);
+        return true;
+      });
       return back;
     },
     // Partitions that halted meanwhile resumed by themselves: the outbox emptied. (Their

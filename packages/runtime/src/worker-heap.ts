@@ -15,14 +15,15 @@ const heapFlag =
  * Starts the process again in place with {@link workerHeapFlags} (process.execve keeps the pid,
  * stdio and environment, so supervisors and signals see one process), unless it already runs with
  * them or the user chose heap settings of their own, on the command line or in NODE_OPTIONS.
- * Called first thing by a worker's entry point, before it loads anything else. Returns only when
+ * Called first thing by a worker's entry point (which passes its `process`; the environment is
+ * read there, as everywhere, and only handed in here), before it loads anything else. Returns only when
  * nothing was re-executed.
  */
 export function useWorkerHeap(
-  process: Pick<NodeJS.Process, 'execArgv' | 'argv' | 'env' | 'execPath'> & { execve?: NodeJS.Process['execve'] },
+  node: Pick<NodeJS.Process, 'execArgv' | 'argv' | 'env' | 'execPath'> & { execve?: NodeJS.Process['execve'] },
 ): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
-  if (given.some((arg) => heapFlag.test(arg)) || typeof process.execve !== 'function') return;
-  const args = [process.execPath, ...workerHeapFlags, ...process.execArgv, ...process.argv.slice(1)];
-  process.execve(process.execPath, args, process.env);
+  const given = [...node.execArgv, node.env.NODE_OPTIONS ?? ''];
+  if (given.some((arg) => heapFlag.test(arg)) || typeof node.execve !== 'function') return;
+  const args = [node.execPath, ...workerHeapFlags, ...node.execArgv, ...node.argv.slice(1)];
+  node.execve(node.execPath, args, node.env);
 }

@@ -10,6 +10,7 @@ export function sampleEvents(count: number, aggregates = 1000): OutboxEvent[] {
     const id = 1 + (i % aggregates);
     return {
       id: i + 1,
+      aggregateType: 'users',
       eventId: randomUUID(),
       aggregateId: String(id),
       eventType: 'UserRenamed',
@@ -21,7 +22,7 @@ export function sampleEvents(count: number, aggregates = 1000): OutboxEvent[] {
 }
 
 export function sampleMessages(count: number): Message[] {
-  return sampleEvents(count).map((e) => toKafkaMessage(e, 'users'));
+  return sampleEvents(count).map((e) => toKafkaMessage(e));
 }
 
 /** The average payload size, so Kafka's own perf test sends records of the same size. */

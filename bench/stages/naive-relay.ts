@@ -38,7 +38,7 @@ export async function naiveRelay(context: BenchContext): Promise<NaiveRelay> {
       await sleep(10);
       continue;
     }
-    await producer.send({ topic, acks: -1, messages: [toKafkaMessage(row, 'users')] });
+    await producer.send({ topic, acks: -1, messages: [toKafkaMessage(row)] });
     store.deleteIds([row.id]);
     events += 1;
   }

@@ -19,7 +19,21 @@ describe('loadConfig', () => {
   it('gives the embedded defaults with an empty environment', () => {
     const config = loadConfig({ env: {} });
     expect(config.sqlite.path).toBe('./db.sqlite');
-    expect(config.outbox).toEqual({ table: 'users_outbox', aggregateType: 'users' });
+    expect(config.outbox).toMatchObject({ table: 'users_outbox', aggregateType: 'users', additionalPlacement: [] });
+    // The seed's table as the outbox store reads it: its own columns, one aggregate type, no routing.
+    expect(config.outbox.shape).toEqual({
+      name: 'users_outbox',
+      columns: {
+        eventId: 'eventId',
+        aggregateId: 'aggregateId',
+        eventType: 'eventType',
+        payload: 'payload',
+        occurredAt: 'occurredAt',
+        traceparent: 'traceparent',
+      },
+      aggregateType: 'users',
+      headerColumns: [],
+    });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.pipeline.partitions).toBe(16);
     expect(config.writer.port).toBe(0);

@@ -6,6 +6,11 @@
 export interface OutboxRow {
   /** Monotonic: AUTOINCREMENT, assigned at commit under SQLite's single writer, so id order is commit order. */
   id: number;
+  /**
+   * What kind of aggregate the event is about; it names the event's topic. The table's own
+   * (`users` for `users_outbox`) unless the table has an aggregate-type column.
+   */
+  aggregateType: string;
   /** Unique per event and stable across retries; the `id` header in Kafka. */
   eventId: string;
   aggregateId: string;
@@ -16,6 +21,8 @@ export interface OutboxRow {
   occurredAt: string;
   /** W3C trace context of the request that wrote it, when there was one. */
   traceparent: string | null;
+  /** Values of the table's extra columns sent as Kafka headers, by header name (none by default). */
+  headers?: Record<string, string>;
   /**
    * Set when the row cannot be carried as it is (a NULL in a required column, bytes that are not
    * UTF-8): what is wrong with it. Such a row is dead-lettered, never sent to its topic.

@@ -2,7 +2,7 @@ import type { Config } from '@outbox/config';
 import type { Logger } from '@outbox/logger';
 import { connectWithRetry, createKafka } from './kafka-client.ts';
 import { printEvents } from './print-events.ts';
-import { topicFor } from './topics.ts';
+import { topicFor, topicPattern } from './topics.ts';
 
 export interface ConsumerServiceOptions {
   /** Consumer group; the default lets a restarted console consumer continue where it stopped. */
@@ -18,7 +18,11 @@ export async function createConsumerService(
   options: ConsumerServiceOptions,
 ): Promise<{ close: () => Promise<void> }> {
   const kafka = createKafka(config.kafka, logger);
-  const topic = topicFor(config.kafka.topicTemplate, config.outbox.aggregateType);
+  // A table with an aggregate-type column has a topic per type: every one, present and to come.
+  const topic =
+    config.outbox.routeByField === undefined
+      ? topicFor(config.kafka.topicTemplate, config.outbox.aggregateType)
+      : topicPattern(config.kafka.topicTemplate);
   let printer: { close: () => Promise<void> } | undefined;
   await connectWithRetry(
     'consumer',

@@ -13,9 +13,14 @@ export interface EventProducerOptions {
   maxBatchBytes: number;
 }
 
-interface PendingSend {
+/** A message and the topic it goes to. */
+export interface TopicMessage {
   topic: string;
-  messages: Message[];
+  message: Message;
+}
+
+interface PendingSend {
+  records: TopicMessage[];
   bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -60,12 +65,20 @@ export class EventProducer {
    * larger than one request goes out part after part; if a later part fails, the error is a
    * {@link PartlyAcceptedError} saying how many messages Kafka already holds.
    */
-  async send(topic: string, messages: readonly Message[]): Promise<void> {
-    const parts = chunkByBytes(messages, this.#options.maxBatchBytes);
+  send(topic: string, messages: readonly Message[]): Promise<void> {
+    return this.sendEach(messages.map((message) => ({ topic, message })));
+  }
+
+  /**
+   * Sends messages each to its own topic, like {@link send}: in order within each topic, and a
+   * {@link PartlyAcceptedError} saying how many of them, from the first, Kafka already holds.
+   */
+  async sendEach(records: readonly TopicMessage[]): Promise<void> {
+    const parts = chunkByBytes(records, this.#options.maxBatchBytes, (r) => r.message);
     let accepted = 0;
     for (const part of parts) {
       try {
-        await this.#enqueue(topic, part);
+        await this.#enqueue(part);
       } catch (error) {
         throw accepted > 0 ? new PartlyAcceptedError(accepted, error) : error;
       }
@@ -77,11 +90,11 @@ export class EventProducer {
     await this.#producer.close();
   }
 
-  #enqueue(topic: string, messages: Message[]): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
+  #enqueue(records: TopicMessage[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const bytes = messages.reduce((n, m) => n + estimateMessageBytes(m), 0);
-      this.#pending.push({ topic, messages, bytes, resolve, reject });
+      const bytes = records.reduce((n, r) => n + estimateMessageBytes(r.message), 0);
+      this.#pending.push({ records, bytes, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
   }
@@ -130,7 +143,11 @@ export class EventProducer {
   async #request(sends: PendingSend[]): Promise<void> {
     await this.connect();
     const byTopic = new Map<string, Message[]>();
-    for (const send of sends) byTopic.set(send.topic, [...(byTopic.get(send.topic) ?? []), ...send.messages]);
+    for (const { topic, message } of sends.flatMap((send) => send.records)) {
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+    }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     try {
       await this.#producer.sendBatch(topicMessages);
@@ -172,13 +189,17 @@ export class PartlyAcceptedError extends OutboxError {
   }
 }
 
-/** Splits messages, in order, into groups of at most `maxBytes` (a larger single message stands alone). */
-export function chunkByBytes(messages: readonly Message[], maxBytes: number): Message[][] {
-  const chunks: Message[][] = [];
-  let chunk: Message[] = [];
+/** Splits items, in order, into groups of at most `maxBytes` of messages (a larger single one stands alone). */
+export function chunkByBytes<T = Message>(
+  items: readonly T[],
+  maxBytes: number,
+  messageOf: (item: T) => Message = (item) => item as Message,
+): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
   let bytes = 0;
-  for (const message of messages) {
-    const size = estimateMessageBytes(message);
+  for (const message of items) {
+    const size = estimateMessageBytes(messageOf(message));
     if (chunk.length > 0 && bytes + size > maxBytes) {
       chunks.push(chunk);
       chunk = [];

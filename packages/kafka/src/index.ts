@@ -9,7 +9,13 @@ export {
   replayHeaders,
   toDeadLetter,
 } from './dead-letter.ts';
-export { chunkByBytes, EventProducer, type EventProducerOptions, PartlyAcceptedError } from './event-producer.ts';
+export {
+  chunkByBytes,
+  EventProducer,
+  type EventProducerOptions,
+  PartlyAcceptedError,
+  type TopicMessage,
+} from './event-producer.ts';
 export { javaPartition } from './java-partition.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
 export { kafkaAnswers } from './kafka-probe.ts';
@@ -21,4 +27,4 @@ export { type CreateProducerClient, type KafkaClientName, kafkaClients, type Pro
 export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';
 export { securityFailure } from './security-failure.ts';
 export { type PartitionOffsets, topicOffsets } from './topic-offsets.ts';
-export { type EnsureTopicsOptions, ensureTopics, topicFor } from './topics.ts';
+export { type EnsureTopicsOptions, ensureTopics, topicFor, topicsOfTemplate } from './topics.ts';

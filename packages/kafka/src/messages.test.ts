@@ -7,6 +7,7 @@ describe('toKafkaMessage', () => {
     const event = {
       id: 4,
       eventId: 'e-4',
+      aggregateType: 'users',
       aggregateId: 'a',
       eventType: 'Odd',
       payload: '0xff00fe',
@@ -15,7 +16,7 @@ describe('toKafkaMessage', () => {
       invalid: 'payload is a BLOB of 3 bytes that is not UTF-8',
       payloadBase64: Buffer.from([0xff, 0x00, 0xfe]).toString('base64'),
     };
-    const message = toKafkaMessage(event, 'users');
+    const message = toKafkaMessage(event);
     expect(message.value).toEqual(Buffer.from([0xff, 0x00, 0xfe]));
     const at = new Date(0);
     const context = {

@@ -5,11 +5,13 @@ import type { Message } from 'kafkajs';
  * The Kafka record of an outbox event (docs/event-format.md, "The Kafka message"; compatible with Debezium's outbox event
  * router): key = aggregate id, value = the payload as stored, and the event's identity in headers.
  */
-export function toKafkaMessage(event: OutboxEvent, aggregateType: string): Message {
+export function toKafkaMessage(event: OutboxEvent): Message {
   const headers: Record<string, string> = {
+    // The table's extra header columns first: the event's own headers are never overwritten.
+    ...event.headers,
     id: event.eventId,
     eventType: event.eventType,
-    aggregateType,
+    aggregateType: event.aggregateType,
     aggregateId: event.aggregateId,
     outboxId: String(event.id),
     occurredAt: event.occurredAt,

@@ -3,7 +3,8 @@ import kleur from 'kleur';
 
 export interface PrintEventsOptions {
   kafka: Kafka;
-  topics: readonly string[];
+  /** Names, or patterns matched against the topics that exist when it starts. */
+  topics: readonly (string | RegExp)[];
   groupId: string;
   /** Read the topics from their beginning rather than only new events. @defaultValue false */
   fromBeginning?: boolean;

@@ -6,6 +6,24 @@ export function topicFor(template: string, aggregateType: string): string {
   return template.replaceAll('{aggregateType}', aggregateType).replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** Every topic a template can name, whatever the aggregate type. */
+export function topicPattern(template: string): RegExp {
+  const [before = '', after = ''] = template.split('{aggregateType}');
+  const literal = (text: string) => topicFor(text, '').replace(/[.]/g, '\\.');
+  return new RegExp(`^${literal(before)}[A-Za-z0-9._-]+${literal(after)}$`);
+}
+
+/**
+ * The existing topics a template names, whatever the aggregate type — an outbox table with an
+ * aggregate-type column has as many topics as types, known only from its rows — except those
+ * `except` names (the dead-letter topics, when their template extends the events' one).
+ */
+export async function topicsOfTemplate(admin: Pick<Admin, 'listTopics'>, template: string, except?: string): Promise<string[]> {
+  const wanted = topicPattern(template);
+  const unwanted = except === undefined ? undefined : topicPattern(except);
+  return (await admin.listTopics()).filter((topic) => wanted.test(topic) && !unwanted?.test(topic)).sort();
+}
+
 export interface EnsureTopicsOptions {
   create: boolean;
   partitions: number;

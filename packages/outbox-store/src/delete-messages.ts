@@ -1,10 +1,11 @@
 import type { OpenDatabaseOptions } from './open-database.ts';
 import type { AckedEvent } from './outbox-store.ts';
+import type { OutboxTable } from './outbox-table.ts';
 
 /** What the deleting thread opens (see off-thread-deleter.ts). */
 export interface DeleterSettings {
   path: string;
-  table: string;
+  table: string | OutboxTable;
   options: Pick<OpenDatabaseOptions, 'synchronous' | 'busyTimeoutMs'>;
 }
 

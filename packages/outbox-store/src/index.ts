@@ -15,3 +15,11 @@ export {
   type OutboxStore,
   readOutboxDepth,
 } from './outbox-store.ts';
+export {
+  aggregateTypeOfTable,
+  defaultColumns,
+  type HeaderColumn,
+  type OutboxColumns,
+  type OutboxTable,
+  toOutboxTable,
+} from './outbox-table.ts';

@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { quoteIdentifier } from './identifiers.ts';
 import { type Migration, runMigrations } from './migrations.ts';
 import type { Database } from './open-database.ts';
+import { type OutboxTable, toOutboxTable } from './outbox-table.ts';
 
-function outboxMigrations(table: string): Migration[] {
+function outboxMigrations(shape: OutboxTable): Migration[] {
+  const table = shape.name;
   const t = quoteIdentifier(table);
+  const c = shape.columns;
+  const q = quoteIdentifier;
+  // A table with an aggregate-type column gets one when this creates it.
+  const typeColumn = shape.aggregateTypeColumn ? `,\n          ${q(shape.aggregateTypeColumn)} TEXT NOT NULL` : '';
   return [
     {
       version: 1,
@@ -14,14 +20,15 @@ function outboxMigrations(table: string): Migration[] {
         // has been emptied a new event could get an id the capture cursor has already passed.
         // eventId has no index on purpose: ids are random UUIDs (122 random bits), and an index
         // on them made every delete touch a random page — 20× slower deletes, measured.
-        db.exec(`CREATE TABLE ${t} (
+        // A table that exists already (one of another shape, Debezium's say) is read as it is.
+        db.exec(`CREATE TABLE IF NOT EXISTS ${t} (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
-          eventId TEXT NOT NULL,
-          aggregateId TEXT NOT NULL,
-          eventType TEXT NOT NULL,
-          payload TEXT NOT NULL,
-          occurredAt TEXT NOT NULL,
-          traceparent TEXT
+          ${q(c.eventId)} TEXT NOT NULL,
+          ${q(c.aggregateId)} TEXT NOT NULL,
+          ${q(c.eventType)} TEXT NOT NULL,
+          ${q(c.payload)} TEXT NOT NULL,
+          ${q(c.occurredAt)} TEXT NOT NULL,
+          ${q(c.traceparent)} TEXT${typeColumn}
         )`);
         // Identifies this database file, so state kept in Redis for another file is never applied to it.
         db.exec('CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
@@ -59,10 +66,20 @@ function outboxMigrations(table: string): Migration[] {
           replayedBy TEXT
         )`),
     },
+    {
+      version: 4,
+      name: 'dead letters keep their aggregate type',
+      // A table with an aggregate-type column sends each type's dead letters to a topic of its own.
+      up: (db) => db.exec(`ALTER TABLE ${quoteIdentifier(`${table}_dead_letters`)} ADD COLUMN aggregateType TEXT`),
+    },
   ];
 }
 
-/** Creates or upgrades the outbox table `table` and the metadata it needs. */
-export function migrateOutbox(db: Database, table: string): void {
-  runMigrations(db, `outbox:${table}`, outboxMigrations(table));
+/**
+ * Creates or upgrades the outbox table and the metadata it needs. A table of another shape that
+ * exists already is left as it is; only the project's own tables are made beside it.
+ */
+export function migrateOutbox(db: Database, table: string | OutboxTable): void {
+  const shape = toOutboxTable(table);
+  runMigrations(db, `outbox:${shape.name}`, outboxMigrations(shape));
 }

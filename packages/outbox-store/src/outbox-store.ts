@@ -1,9 +1,14 @@
 import type { OutboxKey, OutboxRow } from '@outbox/contracts';
 import { columnBytesReader } from './column-bytes.ts';
 import { quoteIdentifier } from './identifiers.ts';
-import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow } from './normalize-row.ts';
+import { normalizeOutboxKey, normalizeOutboxRow, type RawOutboxRow, type RowDefaults } from './normalize-row.ts';
 import { type Database, openDatabase } from './open-database.ts';
 import { type OutboxMeta, outboxMeta } from './outbox-meta.ts';
+import { type OutboxTable, toOutboxTable } from './outbox-table.ts';
+import { tableSql } from './table-columns.ts';
+
+/** A table name as an SQL string literal (names are plain identifiers: see quoteIdentifier). */
+const sqlString = (name: string) => `'${quoteIdentifier(name).slice(1, -1)}'`;
 
 export type { ConnectorState } from './outbox-meta.ts';
 
@@ -48,37 +53,59 @@ export interface OutboxStore extends OutboxMeta {
   /** Copies these rows into the dead-letter table before they are deleted. */
   keepDeadLetters(ids: readonly number[]): number;
   stats(): OutboxStats;
-  /** The highest id ever handed out for the table, even if that row is gone (0 if none). */
+  /**
+   * The highest id ever handed out for the table, even if that row is gone (0 if none) — or, in a
+   * table that {@link reusesIds}, the highest id in it now.
+   */
   lastAssignedId(): number;
+  /**
+   * True for a table without AUTOINCREMENT (Debezium's shape, say): SQLite then hands a new row the
+   * highest id in the table + 1, so the ids of the newest rows come again once they are deleted.
+   */
+  readonly reusesIds: boolean;
 }
 
-export function createOutboxStore(db: Database, table: string): OutboxStore {
-  const t = quoteIdentifier(table);
-  const columns = 'id, eventId, aggregateId, eventType, payload, occurredAt, traceparent';
-  const readAfter = db.prepare<[number, number], RawOutboxRow>(`SELECT ${columns} FROM ${t} WHERE id > ? ORDER BY id LIMIT ?`);
+export function createOutboxStore(db: Database, table: string | OutboxTable): OutboxStore {
+  const shape = toOutboxTable(table);
+  const sql = tableSql(db, shape);
+  const { table: t, select } = sql;
+  const defaults: RowDefaults = {
+    aggregateType: shape.aggregateType,
+    routed: shape.aggregateTypeColumn !== undefined,
+    headerColumns: shape.headerColumns,
+  };
+  const keyColumns = `rowid AS id, ${quoteIdentifier(shape.columns.eventId)} AS eventId, ${quoteIdentifier(shape.columns.aggregateId)} AS aggregateId`;
+  const readAfter = db.prepare<[number, number], RawOutboxRow>(
+    `SELECT ${select} FROM ${t} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+  );
   const readKeysAfter = db.prepare<[number, number, number], RawOutboxRow>(
-    `SELECT id, eventId, aggregateId FROM ${t} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+    `SELECT ${keyColumns} FROM ${t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`,
   );
   const readIds = db.prepare<[string], RawOutboxRow>(
-    `SELECT ${columns} FROM ${t} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    `SELECT ${select} FROM ${t} WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
   );
   const readKeys = db.prepare<[string], RawOutboxRow>(
-    `SELECT id, eventId, aggregateId FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
+    `SELECT ${keyColumns} FROM ${t} WHERE rowid IN (SELECT value FROM json_each(?))`,
   );
-  const readBytes = columnBytesReader(db, table);
+  const readBytes = columnBytesReader(db, shape.name, sql.columnOf);
+  const normalize = (raw: RawOutboxRow) => normalizeOutboxRow(raw, readBytes, defaults);
   // One statement with a JSON array: no limit on bound parameters and one plan for any batch size.
-  const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`);
+  const deleteIds = db.prepare<[string]>(`DELETE FROM ${t} WHERE rowid IN (SELECT value FROM json_each(?))`);
   const stats = db.prepare<[], OutboxStats>(
-    `SELECT count(*) AS depth, min(id) AS oldestId,
-            (SELECT occurredAt FROM ${t} ORDER BY id LIMIT 1) AS oldestOccurredAt FROM ${t}`,
+    `SELECT count(*) AS depth, min(rowid) AS oldestId,
+            (SELECT occurredAt FROM (SELECT ${select} FROM ${t} ORDER BY rowid LIMIT 1)) AS oldestOccurredAt FROM ${t}`,
   );
+  // Rows that may be invalid (a NULL where the dead-letter table wants text) are kept all the same.
   const keep = db.prepare<[string, string]>(
-    `INSERT OR IGNORE INTO ${quoteIdentifier(`${table}_dead_letters`)}
-       (id, eventId, aggregateId, eventType, payload, occurredAt, traceparent, deadLetteredAt)
-     SELECT id, eventId, aggregateId, eventType, payload, occurredAt, traceparent, ?
-     FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`,
+    `INSERT OR IGNORE INTO ${quoteIdentifier(`${shape.name}_dead_letters`)}
+       (id, eventId, aggregateId, eventType, payload, occurredAt, traceparent, aggregateType, deadLetteredAt)
+     SELECT id, ifnull(eventId, ''), ifnull(aggregateId, ''), ifnull(eventType, ''), ifnull(payload, ''),
+            ifnull(occurredAt, ''), traceparent, aggregateType, ?
+     FROM (SELECT ${select} FROM ${t} WHERE rowid IN (SELECT value FROM json_each(?)))`,
   );
-  const lastAssigned = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?');
+  const lastAssigned = sql.reusesIds
+    ? db.prepare<[], { seq: number | null }>(`SELECT max(rowid) AS seq FROM ${t}`)
+    : db.prepare<[], { seq: number | null }>(`SELECT seq FROM sqlite_sequence WHERE name = ${sqlString(shape.name)}`);
 
   const deleteIdList = (ids: readonly number[]) => (ids.length === 0 ? 0 : deleteIds.run(JSON.stringify(ids)).changes);
   const keepDeadLetters = (ids: readonly number[]) =>
@@ -98,12 +125,13 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
   });
 
   return {
-    table,
+    table: shape.name,
+    reusesIds: sql.reusesIds,
     readAfter: (afterId, limit, maxBytes = Number.POSITIVE_INFINITY) => {
       const rows: OutboxRow[] = [];
       let bytes = 0;
       for (const raw of readAfter.iterate(afterId, limit)) {
-        const row = normalizeOutboxRow(raw, readBytes);
+        const row = normalize(raw);
         rows.push(row);
         bytes += row.payload.length;
         if (bytes >= maxBytes) break;
@@ -112,20 +140,20 @@ export function createOutboxStore(db: Database, table: string): OutboxStore {
     },
     readKeysAfter: (afterId, upTo, limit) =>
       readKeysAfter.all(afterId, upTo, limit).map((raw) => normalizeOutboxKey(raw, readBytes)),
-    readIds: (ids) => (ids.length === 0 ? [] : readIds.all(JSON.stringify(ids)).map((raw) => normalizeOutboxRow(raw, readBytes))),
+    readIds: (ids) => (ids.length === 0 ? [] : readIds.all(JSON.stringify(ids)).map(normalize)),
     deleteIds: deleteIdList,
     // IMMEDIATE: a read that later wants to write fails at once with SQLITE_BUSY when a writer
     // committed in between; taking the write lock first makes it wait in busy_timeout instead.
     deleteAcknowledged: (acked, keepIds) => (acked.length === 0 ? [] : deleteAcknowledged.immediate(acked, keepIds)),
     keepDeadLetters,
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
-    lastAssignedId: () => lastAssigned.get(table)?.seq ?? 0,
+    lastAssignedId: () => lastAssigned.get()?.seq ?? 0,
     ...outboxMeta(db),
   };
 }
 
 /** Rows still in an outbox, read through a short-lived read-only connection of its own. */
-export function readOutboxDepth(dbPath: string, table: string): number {
+export function readOutboxDepth(dbPath: string, table: string | OutboxTable): number {
   const db = openDatabase(dbPath, { readonly: true });
   try {
     return createOutboxStore(db, table).stats().depth;

@@ -49,7 +49,7 @@ export function testEnvironment(overrides: Record<string, string> = {}, options:
   const config = loadConfig({ env });
   if (options.database ?? true) {
     const db = openDatabase(config.sqlite.path, config.sqlite);
-    migrateOutbox(db, config.outbox.table);
+    migrateOutbox(db, config.outbox.shape);
     db.close();
   }
   const type = config.outbox.aggregateType;

@@ -1,4 +1,4 @@
-import { readOutboxDepth } from '@outbox/outbox-store';
+import { type OutboxTable, readOutboxDepth } from '@outbox/outbox-store';
 import { afterEach } from 'vitest';
 import { type AppProcess, spawnApp } from './spawn-app.ts';
 
@@ -19,6 +19,6 @@ export function useApps(): (app: string, env: Record<string, string>, args?: str
 }
 
 /** Rows still in the outbox. */
-export function outboxDepth(dbPath: string, table = 'users_outbox'): number {
+export function outboxDepth(dbPath: string, table: string | OutboxTable = 'users_outbox'): number {
   return readOutboxDepth(dbPath, table);
 }

@@ -7,12 +7,13 @@ import type { VerifiedEvent } from './verify-events.ts';
  * letters: like dead letters, they are outside the ordering guarantee (they count as dead-lettered).
  */
 export function toVerifiedEvents(
-  records: readonly Pick<TopicRecord, 'partition' | 'offset' | 'key' | 'headers'>[],
+  records: readonly Pick<TopicRecord, 'topic' | 'partition' | 'offset' | 'key' | 'headers'>[],
 ): VerifiedEvent[] {
   return records.flatMap((r) =>
     r.headers.id && r.headers.outboxId && r.headers[replayHeaders.replayed] === undefined
       ? [
           {
+            topic: r.topic,
             partition: r.partition,
             offset: r.offset,
             eventId: r.headers.id,

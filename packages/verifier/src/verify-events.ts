@@ -1,5 +1,7 @@
 /** What the verifier needs of one Kafka record: where it sits, and the event's identity headers. */
 export interface VerifiedEvent {
+  /** Aggregates are per topic: `users` 7 and `orders` 7 are two aggregates. @defaultValue one topic */
+  topic?: string;
   partition: number;
   offset: string;
   /** The `id` header: unique per event, the same on a duplicate. */
@@ -69,7 +71,9 @@ interface Highest {
  * the committed list when there is one; the `outboxId` header is only the fallback.
  */
 export function verifyEvents(input: VerifyInput): VerifyReport {
-  const sorted = [...input.events].sort((a, b) => a.partition - b.partition || compareOffsets(a.offset, b.offset));
+  const sorted = [...input.events].sort(
+    (a, b) => (a.topic ?? '').localeCompare(b.topic ?? '') || a.partition - b.partition || compareOffsets(a.offset, b.offset),
+  );
   const position = input.committed && commitPositions(input.committed);
   // An event missing from the committed list (not expected, but possible with a partial list)
   // cannot be ranked; it is left out of the order check rather than reported on a guess.
@@ -80,10 +84,11 @@ export function verifyEvents(input: VerifyInput): VerifyReport {
   let outOfOrder = 0;
 
   for (const event of sorted) {
-    let aggregate = byAggregate.get(event.aggregateId);
+    const key = event.topic ? `${event.topic}/${event.aggregateId}` : event.aggregateId;
+    let aggregate = byAggregate.get(key);
     if (!aggregate) {
-      aggregate = { aggregateId: event.aggregateId, events: 0, duplicates: 0, outOfOrder: [] };
-      byAggregate.set(event.aggregateId, aggregate);
+      aggregate = { aggregateId: key, events: 0, duplicates: 0, outOfOrder: [] };
+      byAggregate.set(key, aggregate);
     }
     if (seen.has(event.eventId)) {
       duplicates += 1;

@@ -1,4 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendOutboxEvent, type Database, type OutboxTable } from '@outbox/outbox-store';
 import { sleep } from '@outbox/runtime';
 import type { UserService } from './user-service.ts';
 
@@ -11,6 +12,11 @@ export interface LoadOptions {
   rate: number;
   /** Write through this service (in process) … */
   users?: UserService;
+  /**
+   * … or straight into an outbox table with an aggregate-type column, aggregates spread over these
+   * types in turn (`orders` gets `OrdersCreated`, then `OrdersUpdated`) …
+   */
+  typed?: { db: Database; table: OutboxTable; types: readonly string[] };
   /** … or through the writer's HTTP API at this base URL. */
   url?: string;
   /** Appends each committed event id, one per line in commit order, for `outbox verify`. */
@@ -42,7 +48,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.aggregates < 1 || options.events < options.aggregates) {
     throw new RangeError('events must be at least aggregates, and aggregates at least 1');
   }
-  const sink = options.users ? directSink(options.users) : httpSink(options.url ?? '');
+  const sink = options.typed ? typedSink(options.typed) : options.users ? directSink(options.users) : httpSink(options.url ?? '');
   if (options.idsFile) writeFileSync(options.idsFile, '');
   const started = performance.now();
   const eventIds: string[] = [];
@@ -104,5 +110,33 @@ function httpSink(baseUrl: string): Sink {
   return {
     create: (name) => call('POST', '/users', { name }),
     rename: (id, name) => call('PATCH', `/users/${id}`, { name }),
+  };
+}
+
+/**
+ * Events of several aggregate types in one outbox table: aggregate k is of type k mod n, so every
+ * type has its share, and its ids are unique across types (the verifier keys by topic anyway).
+ */
+function typedSink({ db, table, types }: NonNullable<LoadOptions['typed']>): Sink {
+  const typeOf = (id: number) => types[(id - 1) % types.length] ?? 'unknown';
+  const capitalized = (type: string) => type.charAt(0).toUpperCase() + type.slice(1);
+  let aggregates = 0;
+  const write = (id: number, change: string, name: string) =>
+    db
+      .transaction(() =>
+        appendOutboxEvent(db, table, {
+          aggregateType: typeOf(id),
+          aggregateId: id,
+          eventType: `${capitalized(typeOf(id))}${change}`,
+          payload: { id, name },
+        }),
+      )
+      .immediate();
+  return {
+    create: async (name) => {
+      aggregates += 1;
+      return { id: aggregates, eventId: write(aggregates, 'Created', name).eventId };
+    },
+    rename: async (id, name) => ({ eventId: write(id, 'Updated', name).eventId }),
   };
 }

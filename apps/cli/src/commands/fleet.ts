@@ -23,18 +23,32 @@ export function registerFleetCommands(program: Command, env: Env): void {
         env,
         overrides: { ...quiet, ...infraDefaults(env) },
         run: async ({ config, logger }) => {
-          const [{ createKafka, securityFailure, topicFor }, verifier] = await Promise.all([
+          const [{ createKafka, securityFailure, topicFor, topicsOfTemplate }, verifier] = await Promise.all([
             import('@outbox/kafka'),
             import('@outbox/verifier'),
           ]);
           const { formatReport, readIdsFile, readTopicsToEnd, toVerifiedEvents, verifyEvents } = verifier;
           const committed = options.idsFile ? readIdsFile(options.idsFile) : undefined;
           const kafka = createKafka(config.kafka, logger);
-          const type = config.outbox.aggregateType;
-          const topics = options.topic ?? [topicFor(config.kafka.topicTemplate, type)];
+          const { topicTemplate, dlqTopicTemplate } = config.kafka;
+          // A table with an aggregate-type column has a topic per type: all of them are audited.
+          const routed = config.outbox.routeByField !== undefined;
+          const topicsOf = async (template: string, except?: string) => {
+            if (!routed) return [topicFor(template, config.outbox.aggregateType)];
+            const admin = kafka.admin();
+            await admin.connect();
+            try {
+              return await topicsOfTemplate(admin, template, except);
+            } finally {
+              await admin.disconnect();
+            }
+          };
           const progress = (n: number) => process.stderr.isTTY && process.stderr.write(`\rread ${n} records`);
           let records: TopicRecord[];
           try {
+            const topics = options.topic ?? (await topicsOf(topicTemplate, dlqTopicTemplate));
+            if (topics.length === 0)
+              throw Object.assign(new Error(`no topic matches ${topicTemplate}`), { code: 'TOPIC_MISSING' });
             records = await readTopicsToEnd(kafka, topics, { onProgress: progress, requireTopics: true });
           } catch (error) {
             // A refused login or TLS handshake is one line and exit 3, as in the workers.
@@ -44,7 +58,7 @@ export function registerFleetCommands(program: Command, env: Env): void {
             return 1;
           }
           const events = toVerifiedEvents(records);
-          const deadLetters = toVerifiedEvents(await readTopicsToEnd(kafka, [topicFor(config.kafka.dlqTopicTemplate, type)]));
+          const deadLetters = toVerifiedEvents(await readTopicsToEnd(kafka, await topicsOf(dlqTopicTemplate)));
           if (process.stderr.isTTY) process.stderr.write('\n');
           const report = verifyEvents({ events, deadLetters, committed });
           process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);

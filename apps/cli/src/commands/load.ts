@@ -8,6 +8,7 @@ interface LoadFlags {
   rate: number;
   url?: string;
   idsFile?: string;
+  aggregateTypes?: string[];
 }
 
 export function registerLoadCommand(program: Command, env: Env): void {
@@ -19,6 +20,15 @@ export function registerLoadCommand(program: Command, env: Env): void {
     .option('--rate <r>', 'events per second (0: as fast as possible)', wholeNumber(0), 0)
     .option('--url <url>', "write through a writer's HTTP API instead of the database file")
     .option('--ids-file <file>', 'write each committed event id to this file, one per line in commit order')
+    .option(
+      '--aggregate-types <types>',
+      'spread the aggregates over these types (comma-separated), written straight into the outbox: needs OUTBOX_ROUTE_BY_FIELD',
+      (value: string) =>
+        value
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+    )
     .action((flags: LoadFlags) =>
       runTask({
         name: 'load',
@@ -28,6 +38,12 @@ export function registerLoadCommand(program: Command, env: Env): void {
             import('@outbox/outbox-store'),
             import('@outbox/writer'),
           ]);
+          if (flags.aggregateTypes && (config.outbox.routeByField === undefined || flags.url)) {
+            process.stderr.write(
+              'load: --aggregate-types needs an outbox table with an aggregate-type column (OUTBOX_ROUTE_BY_FIELD) and no --url\n',
+            );
+            return 2;
+          }
           if (flags.events < flags.aggregates) {
             process.stderr.write(`load: --events (${flags.events}) must be at least --aggregates (${flags.aggregates})\n`);
             return 2;
@@ -36,7 +52,7 @@ export function registerLoadCommand(program: Command, env: Env): void {
           const db = flags.url ? undefined : openDatabase(config.sqlite.path, { ...config.sqlite, mustExist: true });
           if (db) {
             migrateUsers(db);
-            migrateOutbox(db, config.outbox.table);
+            migrateOutbox(db, config.outbox.shape);
           }
           const abort = new AbortController();
           process.once('SIGINT', () => abort.abort());
@@ -47,6 +63,7 @@ export function registerLoadCommand(program: Command, env: Env): void {
             rate: flags.rate,
             url: flags.url,
             users: db && new UserService(db, config.outbox.table),
+            typed: db && flags.aggregateTypes && { db, table: config.outbox.shape, types: flags.aggregateTypes },
             idsFile: flags.idsFile,
             signal: abort.signal,
             onProgress: (written) => logger.info({ written }, 'writing'),

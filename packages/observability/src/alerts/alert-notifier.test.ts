@@ -60,6 +60,7 @@ type OutboxEvent = Parameters<Required<PipelineObserver>['deadLettered']>[0]['ev
 function event(id: number): OutboxEvent {
   return {
     id,
+    aggregateType: 'users',
     eventId: `event-${id}`,
     aggregateId: String(id % 3),
     eventType: 'UserRenamed',

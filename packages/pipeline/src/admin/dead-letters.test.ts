@@ -37,7 +37,7 @@ function setup(records: TopicRecord[], reject = new Set<string>(), unrecordable 
     failNextRead: false,
   };
   const admin = new DeadLetterAdmin({
-    dlqTopic: 'dlq',
+    dlqTopics: async () => ['dlq'],
     readTopic: async () => {
       dlq.reads++;
       if (dlq.failNextRead) {

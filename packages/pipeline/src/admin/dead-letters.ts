@@ -7,8 +7,11 @@ import { AdminError } from './admin-error.ts';
 import { type DeadLetter, parseDeadLetter } from './parse-dead-letter.ts';
 
 export interface DeadLetterAdminOptions {
-  /** The connector's dead-letter topic. */
-  dlqTopic: string;
+  /**
+   * The connector's dead-letter topics: one, or one per aggregate type when its table has an
+   * aggregate-type column (asked at every read, since a new type brings a new topic).
+   */
+  dlqTopics: () => Promise<string[]>;
   /** Every record of a topic up to its end offsets as they are when called (readTopicsToEnd). */
   readTopic: (topic: string) => Promise<TopicRecord[]>;
   /**
@@ -167,13 +170,16 @@ export class DeadLetterAdmin {
   async #topicLetters(): Promise<TopicLetter[]> {
     // Asked before reading: the read then reaches at least these offsets, so what is kept under
     // them never misses a record they cover (at worst it holds more, and the next call reads again).
-    const offsets = (await this.#options.topicOffsets(this.#options.dlqTopic))
-      .map((p) => `${p.partition}:${p.low}-${p.high}`)
-      .sort()
-      .join(',');
+    const topics = await this.#options.dlqTopics();
+    const perTopic = await Promise.all(
+      topics.map(async (topic) =>
+        (await this.#options.topicOffsets(topic)).map((p) => `${topic}/${p.partition}:${p.low}-${p.high}`),
+      ),
+    );
+    const offsets = perTopic.flat().sort().join(',');
     let read = this.#lastRead;
     if (read?.offsets !== offsets) {
-      const started = { offsets, letters: this.#readTopic() };
+      const started = { offsets, letters: this.#readTopics(topics) };
       // A failed read is not kept: the next call tries again.
       started.letters.catch(() => {
         if (this.#lastRead === started) this.#lastRead = undefined;
@@ -183,9 +189,10 @@ export class DeadLetterAdmin {
     return read.letters;
   }
 
-  /** The dead-letter topic's records, one per event (a duplicate dead letter counts once). */
-  async #readTopic(): Promise<TopicLetter[]> {
-    const records = await this.#options.readTopic(this.#options.dlqTopic);
+  /** The dead-letter topics' records, one per event (a duplicate dead letter counts once). */
+  async #readTopics(topics: readonly string[]): Promise<TopicLetter[]> {
+    const records: TopicRecord[] = [];
+    for (const topic of topics) records.push(...(await this.#options.readTopic(topic)));
     const seen = new Set<string>();
     const letters: TopicLetter[] = [];
     for (const record of records) {

@@ -23,7 +23,16 @@ function fakeRedis() {
 }
 
 function event(id: number): OutboxEvent {
-  return { id, eventId: `e-${id}`, aggregateId: 'a', eventType: 'E', payload: '{}', occurredAt: '', traceparent: null };
+  return {
+    id,
+    aggregateType: 'users',
+    eventId: `e-${id}`,
+    aggregateId: 'a',
+    eventType: 'E',
+    payload: '{}',
+    occurredAt: '',
+    traceparent: null,
+  };
 }
 
 function setup(jobs: number[][]) {

@@ -45,7 +45,6 @@ async function startWorker(queue: { paused: boolean; active: number; drainFails:
       done: async () => undefined,
     } as unknown as AckStream,
     partitionOf: () => 0,
-    aggregateType: 'users',
     logger: createLogger({ level: 'silent', format: 'json' }),
     batchSize: 10,
     jobMaxRows: 10,

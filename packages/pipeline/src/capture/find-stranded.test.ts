@@ -48,6 +48,7 @@ describe('planStrandedJobs', () => {
   it('groups stranded rows into jobs of their partitions, in id order, whatever the cursors', () => {
     const rows = [3, 4, 5].map((id) => ({
       ...row(id, String(id % 2)),
+      aggregateType: 'users',
       eventType: 'E',
       payload: '{}',
       occurredAt: 'now',

@@ -4,6 +4,7 @@ import { type PlanJobsInput, planJobs } from './plan-jobs.ts';
 
 const row = (id: number, aggregateId: string): OutboxRow => ({
   id,
+  aggregateType: 'users',
   eventId: `e${id}`,
   aggregateId,
   eventType: 'E',

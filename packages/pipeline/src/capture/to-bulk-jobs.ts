@@ -3,9 +3,9 @@ import { publishJobId } from '@outbox/queue';
 import type { PlannedJob } from './plan-jobs.ts';
 
 /** The BullMQ jobs (`addBulk`) of one partition's planned jobs, in order. */
-export function toBulkJobs(partition: number, jobs: readonly PlannedJob[], epoch: string, aggregateType: string) {
+export function toBulkJobs(partition: number, jobs: readonly PlannedJob[], epoch: string) {
   return jobs.map((job) => {
-    const data: PublishJobData = { epoch, partition, aggregateType, events: job.events };
+    const data: PublishJobData = { epoch, partition, events: job.events };
     // attempts: 1 — retries happen inside the job, in order; BullMQ's own would reorder (docs/architecture.md, "Publishing").
     return {
       name: 'publish',

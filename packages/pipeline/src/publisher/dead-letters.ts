@@ -8,8 +8,11 @@ import type { RetryingSend } from './retrying-send.ts';
 
 export interface DeadLettersOptions {
   producer: EventProducer;
+  /** The topic of an aggregate type, named in the dead letter's headers. */
+  topicTemplate: string;
   /** The dead-letter topic of an aggregate type (`{aggregateType}` is replaced). */
   dlqTopicTemplate: string;
+  ensureTopics?: (topics: readonly string[]) => Promise<void>;
   observer: Required<PipelineObserver>;
   retrying: RetryingSend;
 }
@@ -32,22 +35,25 @@ export class DeadLetters {
 
   async send(job: DeliveryJob, progress: DeliveryProgress, event: OutboxEvent, failure: Failure): Promise<void> {
     const { producer, retrying } = this.#options;
-    const dlqTopic = topicFor(this.#options.dlqTopicTemplate, job.aggregateType);
+    const dlqTopic = topicFor(this.#options.dlqTopicTemplate, event.aggregateType);
     const context = {
       errorClass: failure.type,
       errorMessage: failure.message,
       attempts: failure.attempts,
-      originalTopic: job.topic,
+      originalTopic: topicFor(this.#options.topicTemplate, event.aggregateType),
       firstFailure: failure.firstFailure,
       lastFailure: new Date(),
     };
-    const message = toKafkaMessage(event, job.aggregateType);
+    const message = toKafkaMessage(event);
     let rowKept = false;
     try {
       await retrying.send(
         job,
         () => event.id,
-        () => producer.send(dlqTopic, [toDeadLetter(message, context)]),
+        async () => {
+          await this.#options.ensureTopics?.([dlqTopic]);
+          await producer.send(dlqTopic, [toDeadLetter(message, context)]);
+        },
         'throw',
       );
     } catch (error) {

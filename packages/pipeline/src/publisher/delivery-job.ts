@@ -2,12 +2,10 @@ import type { OutboxEvent } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { DeliveryProgress } from './delivery-progress.ts';
 
-/** One job on its way to Kafka: where its events go and who logs about it. */
+/** One job on its way to Kafka, and who logs about it; each event's type names its topic. */
 export interface DeliveryJob {
   readonly partition: number;
   readonly log: Logger;
-  readonly aggregateType: string;
-  readonly topic: string;
   /**
    * Aborted when this publisher lost the job's lock (another may be sending it now): no further
    * send is started, so the two cannot interleave beyond the send already in flight.

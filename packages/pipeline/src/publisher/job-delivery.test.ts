@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '@outbox/contracts';
-import { type EventProducer, PartlyAcceptedError } from '@outbox/kafka';
+import { type EventProducer, PartlyAcceptedError, type TopicMessage } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const brokerDown = () => Object.assign(new Error('Connection error: ECONNREFUSED
 function event(id: number, payload = `{"n":${id}}`): OutboxEvent {
   return {
     id,
+    aggregateType: 'users',
     eventId: `e-${id}`,
     aggregateId: 'a',
     eventType: 'E',
@@ -35,22 +36,28 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = [], partly =
   const sent: { topic: string; ids: number[] }[] = [];
   const seen: string[] = [];
   const broker = { down: false, dropAfter: 0 };
-  const producer = {
-    send: async (topic: string, messages: Message[]) => {
-      const ids = messages.map((m) => Number((m.headers as Record<string, string>).outboxId));
-      if (broker.down) throw brokerDown();
-      const drop = ids.indexOf(broker.dropAfter);
-      const refused = drop >= 0 ? drop + 1 : topic === 'events' ? ids.findIndex((id) => poison.includes(id)) : -1;
-      if (refused < 0) return void sent.push({ topic, ids });
-      const error = drop >= 0 ? brokerDown() : tooLarge();
-      broker.dropAfter = 0;
-      if (!partly || refused === 0) throw error;
-      sent.push({ topic, ids: ids.slice(0, refused) });
-      throw new PartlyAcceptedError(refused, error);
-    },
-  } as unknown as EventProducer;
+  const send = async (topic: string, messages: Message[]) => {
+    const ids = messages.map((m) => Number((m.headers as Record<string, string>).outboxId));
+    if (broker.down) throw brokerDown();
+    const drop = ids.indexOf(broker.dropAfter);
+    const refused = drop >= 0 ? drop + 1 : topic === 'events' ? ids.findIndex((id) => poison.includes(id)) : -1;
+    if (refused < 0) return void sent.push({ topic, ids });
+    const error = drop >= 0 ? brokerDown() : tooLarge();
+    broker.dropAfter = 0;
+    if (!partly || refused === 0) throw error;
+    sent.push({ topic, ids: ids.slice(0, refused) });
+    throw new PartlyAcceptedError(refused, error);
+  };
+  // A job's events are all of one type here, so each send goes to one topic.
+  const sendEach = (records: TopicMessage[]) =>
+    send(
+      records[0]?.topic ?? '',
+      records.map((r) => r.message),
+    );
+  const producer = { send, sendEach } as unknown as EventProducer;
   const delivery = new JobDelivery({
     producer,
+    topicTemplate: 'events',
     dlqTopicTemplate: 'dlq',
     onPoison,
     maxAttempts: 2,
@@ -60,7 +67,7 @@ function setup(onPoison: 'halt' | 'dead-letter', poison: number[] = [], partly =
     signal: new AbortController().signal,
     observer: fanOut([{ halted: (p) => seen.push(`halted ${p}`), resumed: (p) => seen.push(`resumed ${p}`) }], () => undefined),
   });
-  const job = (): DeliveryJob => ({ partition: 0, log, aggregateType: 'users', topic: 'events' });
+  const job = (): DeliveryJob => ({ partition: 0, log });
   const delivered = (topic = 'events') => sent.filter((s) => s.topic === topic).flatMap((s) => s.ids);
   return { delivery, job, delivered, seen, broker };
 }

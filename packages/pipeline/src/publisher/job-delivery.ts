@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '@outbox/contracts';
-import { type EventProducer, PartlyAcceptedError, toKafkaMessage } from '@outbox/kafka';
+import { type EventProducer, PartlyAcceptedError, toKafkaMessage, topicFor } from '@outbox/kafka';
 import type { PipelineObserver } from '../pipeline-observer.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { Poison } from './delivery-errors.ts';
@@ -12,8 +12,15 @@ import { RetryingSend } from './retrying-send.ts';
 export interface JobDeliveryOptions {
   /** Sends to Kafka; a send spanning several requests reports what Kafka took (PartlyAcceptedError). */
   producer: EventProducer;
+  /** The topic of an aggregate type (`{aggregateType}` is replaced). */
+  topicTemplate: string;
   /** The dead-letter topic of an aggregate type (`{aggregateType}` is replaced). */
   dlqTopicTemplate: string;
+  /**
+   * Makes sure topics exist before the first send to them (an outbox table with an aggregate-type
+   * column names its topics only in its rows). @defaultValue none: topics are made beforehand
+   */
+  ensureTopics?: (topics: readonly string[]) => Promise<void>;
   /**
    * What happens to an event Kafka refuses for good (too large, invalid) or that cannot be carried
    * (a payload that is not JSON, an odd row): sent to the dead-letter topic, and the partition goes
@@ -156,10 +163,14 @@ export class JobDelivery {
     // What Kafka does not hold yet: a send it partly accepted is retried, split or halted on from
     // the first message it did not take, so the accepted ones are never written twice.
     let rest = events;
-    let messages = events.map((event) => toKafkaMessage(event, job.aggregateType));
+    let messages = events.map((event) => ({
+      topic: topicFor(this.#options.topicTemplate, event.aggregateType),
+      message: toKafkaMessage(event),
+    }));
     const sendRest = async () => {
       try {
-        await this.#options.producer.send(job.topic, messages);
+        await this.#options.ensureTopics?.([...new Set(messages.map((m) => m.topic))]);
+        await this.#options.producer.sendEach(messages);
       } catch (error) {
         const accepted = error instanceof PartlyAcceptedError ? error.accepted : 0;
         progress.done(rest.slice(0, accepted).map((event) => event.id));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkKafkaSecurity, checkRedisSecurity, kafkaSecurity, redisSecurity } from './security-schema.ts';
+import { tracingSchema } from './tracing-schema.ts';
 
 /** SQL identifiers from config are spliced into SQL, so only plain names are accepted. */
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
@@ -57,6 +58,35 @@ const hostPortList = (what: string) =>
         .min(1, `at least one ${what}`),
     );
 
+/**
+ * `column:header` or `column:header:name`, comma-separated, as Debezium's outbox router takes them.
+ * Only the `header` placement has an equivalent here (the value is sent as it is stored).
+ */
+const additionalPlacement = z
+  .union([
+    z.array(z.string()),
+    z.string().transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_]{0,62}:header(:[A-Za-z0-9._-]+)?$/,
+          'column:header or column:header:name (only the header placement is supported)',
+        )
+        .transform((p) => {
+          const [column = '', , header] = p.split(':');
+          return { column, header: header ?? column };
+        }),
+    ),
+  );
+
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export const configSchema = z
@@ -85,6 +115,26 @@ export const configSchema = z
           .string()
           .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ -')
           .optional(),
+        /**
+         * The column naming each row's aggregate type, and so its topic (Debezium's
+         * `route.by.field`); unset, every row has `aggregateType`.
+         */
+        routeByField: identifier.optional(),
+        /** The table's columns, for a table of another shape (Debezium's `table.field.event.*`). */
+        fields: z
+          .object({
+            eventId: identifier.default('eventId'),
+            aggregateId: identifier.default('aggregateId'),
+            eventType: identifier.default('eventType'),
+            payload: identifier.default('payload'),
+            /** A table without this column gets the time each row is captured. */
+            occurredAt: identifier.default('occurredAt'),
+            traceparent: identifier.default('traceparent'),
+          })
+          .strict()
+          .prefault({}),
+        /** Extra columns sent as Kafka headers: `column:header[:name],…` (Debezium's `table.fields.additional.placement`). */
+        additionalPlacement: additionalPlacement.default([]),
       })
       .strict()
       .prefault({}),
@@ -232,6 +282,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    tracing: tracingSchema,
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -252,8 +303,35 @@ export const configSchema = z
   })
   .transform((c) => ({
     ...c,
-    outbox: { ...c.outbox, aggregateType: c.outbox.aggregateType ?? c.outbox.table.replace(/_outbox$/, '') },
+    outbox: withShape(c.outbox),
   }));
+
+/**
+ * The outbox section with `shape`: the table as the outbox store reads it (packages/outbox-store's
+ * OutboxTable), so every process derives it the same way.
+ */
+export function withShape<
+  T extends {
+    table: string;
+    aggregateType?: string | undefined;
+    routeByField?: string | undefined;
+    fields: object;
+    additionalPlacement: { column: string; header: string }[];
+  },
+>(outbox: T) {
+  const aggregateType = outbox.aggregateType ?? outbox.table.replace(/_outbox$/, '');
+  return {
+    ...outbox,
+    aggregateType,
+    shape: {
+      name: outbox.table,
+      columns: outbox.fields as T['fields'],
+      ...(outbox.routeByField && { aggregateTypeColumn: outbox.routeByField }),
+      aggregateType,
+      headerColumns: outbox.additionalPlacement,
+    },
+  };
+}
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

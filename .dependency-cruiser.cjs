@@ -31,8 +31,15 @@ module.exports = {
       name: 'clients-stay-below-the-pipeline',
       severity: 'error',
       comment: 'queue, kafka and observability know the contracts, not the outbox store or the pipeline',
-      from: { path: '^packages/(queue|kafka|observability|contracts|errors|logger|config)/' },
+      from: { path: '^packages/(queue|kafka|observability|tracing|contracts|errors|logger|config)/' },
       to: { path: '^packages/(outbox-store|pipeline|services|rest-api|writer|testkit|verifier)/' },
+    },
+    {
+      name: 'opentelemetry-only-in-tracing',
+      severity: 'error',
+      comment: 'components trace through the EventTracer contract; the SDK is loaded only when tracing is configured',
+      from: { pathNot: '^packages/tracing/' },
+      to: { path: 'node_modules/@opentelemetry/' },
     },
     {
       name: 'no-deep-imports',

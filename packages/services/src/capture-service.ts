@@ -1,4 +1,4 @@
-import { createEventProducer, createKafka, type EventProducer, readTopicsToEnd, topicFor, topicOffsets } from '@outbox/kafka';
+import { createEventProducer, createKafka, type EventProducer, readTopicsToEnd, topicOffsets } from '@outbox/kafka';
 import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import {
   acquireCaptureLock,
@@ -21,7 +21,9 @@ import {
 } from '@outbox/queue';
 import { registerConnectorApi, registerStatusPage } from '@outbox/rest-api';
 import { buildService, type Service, serial } from '@outbox/runtime';
+import { startTracing } from '@outbox/tracing';
 import { connectorGauges } from './connector-gauges.ts';
+import { connectorTopics } from './connector-topics.ts';
 import { startOpsHttp } from './ops-http.ts';
 import { type ServiceContext, version } from './service-context.ts';
 
@@ -46,13 +48,16 @@ export async function createCaptureService(
   options: CaptureServiceOptions = {},
 ): Promise<Service & { httpUrl: string }> {
   return buildService(async (releasers) => {
+    // Released last: the spans of everything below are exported once it has stopped.
+    const tracing = await startTracing(config, { service: 'outbox-capture', logger });
+    if (tracing) releasers.add('tracing', () => tracing.close());
     // Opened before the lock, which would create the file beside which it sits.
     const db = openDatabase(config.sqlite.path, { ...config.sqlite, mustExist: !options.createDatabase });
     releasers.add('database', () => db.close());
     const lock = acquireCaptureLock(config.sqlite.path);
     releasers.add('capture lock', () => lock.release());
-    migrateOutbox(db, config.outbox.table);
-    const store = createOutboxStore(db, config.outbox.table);
+    migrateOutbox(db, config.outbox.shape);
+    const store = createOutboxStore(db, config.outbox.shape);
 
     const names = pipelineNames(config.redis.prefix, config.connector.name);
     const redis = createRedisClient(config.redis, { logger, connectionName: 'capture' });
@@ -72,7 +77,7 @@ export async function createCaptureService(
     // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
     releasers.add('alerts', () => alerts.close());
     const captureStatus = new CaptureStatusStore(redis, names);
-    const deleter = startOffThreadDeleter({ path: config.sqlite.path, table: config.outbox.table, options: config.sqlite });
+    const deleter = startOffThreadDeleter({ path: config.sqlite.path, table: config.outbox.shape, options: config.sqlite });
     // Added before the worker, so it closes after it: the worker's last deletes still go through.
     releasers.add('ack deleter', () => deleter.close());
     const worker = new CaptureWorker({
@@ -88,11 +93,11 @@ export async function createCaptureService(
       ),
       ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
       partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
-      aggregateType: config.outbox.aggregateType,
       logger,
       // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
       applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
       observers: [metrics.observer, alerts],
+      tracer: tracing?.tracer,
       reportStatus: (status) => captureStatus.write(status),
       ...config.capture,
     });
@@ -118,11 +123,11 @@ export async function createCaptureService(
     let replayProducer: EventProducer | undefined;
     releasers.add('producer (replays)', async () => replayProducer?.close());
     const deadLetters = new DeadLetterAdmin({
-      dlqTopic: topicFor(config.kafka.dlqTopicTemplate, config.outbox.aggregateType),
+      dlqTopics: () => connectorTopics(kafka, config, 'dlq'),
       readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
       topicOffsets: (topic) => topicOffsets(kafka, topic),
       send: async (topic, message) => {
-        replayProducer ??= await createEventProducer(config.kafka, kafka, logger);
+        replayProducer ??= await createEventProducer(config.kafka, kafka, logger, tracing?.tracer);
         await replayProducer.send(topic, [message]);
       },
       store: createDeadLetterStore(db, config.outbox.table),

@@ -4,17 +4,22 @@ import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
 import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
 import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
-import { ensureConnectorTopics } from './connector-topics.ts';
+import { startTracing } from '@outbox/tracing';
+import { ensureConnectorTopics, topicMaker } from './connector-topics.ts';
 import { startOpsHttp } from './ops-http.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** A publisher: Redis and Kafka only, never the database file, so it can run on any host. */
 export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
+    // Released last: the spans of everything below are exported once it has stopped.
+    const tracing = await startTracing(config, { service: 'outbox-publisher', logger });
+    if (tracing) releasers.add('tracing', () => tracing.close());
+    const tracer = tracing?.tracer;
     const kafka = createKafka(config.kafka, logger);
     await ensureConnectorTopics(kafka, config, logger);
 
-    const producer = await createEventProducer(config.kafka, kafka, logger);
+    const producer = await createEventProducer(config.kafka, kafka, logger, tracer);
     await connectWithRetry('producer', () => producer.connect(), { kafka: config.kafka, logger });
     releasers.add('producer', () => producer.close());
 
@@ -43,8 +48,11 @@ export async function createPublisherService({ config, logger }: ServiceContext)
           ackStream: new AckStream(redis, names.acks, names.ackGroup),
           topicTemplate: config.kafka.topicTemplate,
           dlqTopicTemplate: config.kafka.dlqTopicTemplate,
+          // A table with an aggregate-type column: each type's topics are made when first sent to.
+          ...(config.outbox.routeByField !== undefined && { ensureTopics: topicMaker(kafka, config) }),
           logger,
           observers: [metrics.observer, alerts],
+          tracer,
           ...publisher,
         });
         // Recorded before it joins, so the status never shows it owning partitions it does not run.

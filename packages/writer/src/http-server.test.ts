@@ -1,17 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventTracer } from '@outbox/contracts';
 import { createLogger } from '@outbox/logger';
 import { createOutboxStore, migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import { describe, expect, it } from 'vitest';
 import { buildWriterServer } from './http-server.ts';
 import { migrateUsers, UserService } from './user-service.ts';
 
-function setup() {
+function setup(tracer?: EventTracer) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'writer-')), 'db.sqlite'));
   migrateUsers(db);
   migrateOutbox(db, 'users_outbox');
-  const app = buildWriterServer(new UserService(db, 'users_outbox'), createLogger({ level: 'silent' }));
+  const app = buildWriterServer(new UserService(db, 'users_outbox'), createLogger({ level: 'silent' }), tracer);
   const counts = () => ({
     users: (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n,
     outbox: createOutboxStore(db, 'users_outbox').stats().depth,
@@ -137,5 +138,41 @@ describe('writer HTTP API', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(db.prepare('SELECT traceparent FROM users_outbox').all()).toEqual([{ traceparent: null }]);
+  });
+
+  it("traces each request but the health check, continuing the caller's traceparent, and stores the request span's", async () => {
+    const requests: { parent: string | undefined; method: string; route: string; status?: string | number }[] = [];
+    const span = (n: number) => `00-${'a'.repeat(32)}-${String(n).padStart(16, '0')}-01`;
+    const unused = () => {
+      throw new Error('not a request');
+    };
+    const tracer: EventTracer = {
+      request: (parent, request) => {
+        const traced: (typeof requests)[number] = { parent, ...request };
+        requests.push(traced);
+        return {
+          traceparent: span(requests.length),
+          end: (_error, attributes) => (traced.status = attributes?.['http.response.status_code']),
+        };
+      },
+      capture: unused,
+      job: unused,
+      send: unused,
+    };
+    const { app, db } = setup(tracer);
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({ method: 'POST', url: '/users', payload: { name: 'Alice' }, headers: { traceparent } });
+    await app.inject({ method: 'PATCH', url: '/users/1', payload: { name: 'Alicia' }, headers: { traceparent: 'not one' } });
+    await app.inject({ method: 'POST', url: '/users', payload: { name: '' } });
+
+    expect(requests).toEqual([
+      { parent: traceparent, method: 'POST', route: '/users', status: 201 },
+      { parent: undefined, method: 'PATCH', route: '/users/:id', status: 200 },
+      { parent: undefined, method: 'POST', route: '/users', status: 400 },
+    ]);
+    expect(db.prepare('SELECT traceparent FROM users_outbox ORDER BY id').all()).toEqual([
+      { traceparent: span(1) },
+      { traceparent: span(2) },
+    ]);
   });
 });

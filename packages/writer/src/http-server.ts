@@ -1,5 +1,6 @@
+import type { EventTracer, TraceStep } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validTraceparent } from './traceparent.ts';
 import type { UserService } from './user-service.ts';
@@ -45,12 +46,16 @@ const notFound = (reply: FastifyReply, id: number) =>
 /**
  * The writer's HTTP API: each request changes a user and appends its event in one transaction.
  * The `traceparent` request header, when it is a valid W3C one, travels with the event to Kafka.
+ * With a `tracer`, each request is a span continuing that header, and the event carries the
+ * span's context instead (docs/architecture.md, "Traces").
  */
-export function buildWriterServer(users: UserService, logger: Logger): FastifyInstance {
+export function buildWriterServer(users: UserService, logger: Logger, tracer?: EventTracer): FastifyInstance {
   // Fastify's own request logging is off: requests are many, and failures are logged below.
   const log = logger.child({ component: 'http' });
   const app = Fastify({ logger: false });
-  const trace = validTraceparent;
+  const spans = new WeakMap<FastifyRequest, TraceStep>();
+  const trace = (request: FastifyRequest) => spans.get(request)?.traceparent ?? validTraceparent(request.headers.traceparent);
+  if (tracer) traceRequests(app, tracer, spans);
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -63,7 +68,7 @@ export function buildWriterServer(users: UserService, logger: Logger): FastifyIn
   app.post('/users', async (request, reply) => {
     const body = userBody.safeParse(request.body ?? {});
     if (!body.success) return badRequest(reply, body.error);
-    const { user, outboxId, eventId } = users.create(body.data.name, trace(request.headers.traceparent));
+    const { user, outboxId, eventId } = users.create(body.data.name, trace(request));
     return reply.code(201).send({ ...user, outboxId, eventId });
   });
 
@@ -78,16 +83,34 @@ export function buildWriterServer(users: UserService, logger: Logger): FastifyIn
     if (!params.success) return badRequest(reply, params.error);
     const body = userBody.safeParse(request.body ?? {});
     if (!body.success) return badRequest(reply, body.error);
-    const result = users.rename(params.data.id, body.data.name, trace(request.headers.traceparent));
+    const result = users.rename(params.data.id, body.data.name, trace(request));
     return result ? { ...result.user, outboxId: result.outboxId, eventId: result.eventId } : notFound(reply, params.data.id);
   });
 
   app.delete('/users/:id', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
-    const result = users.remove(params.data.id, trace(request.headers.traceparent));
+    const result = users.remove(params.data.id, trace(request));
     return result ? { ...result.user, outboxId: result.outboxId, eventId: result.eventId } : notFound(reply, params.data.id);
   });
 
   return app;
+}
+
+/** A span for every request to a route but the health check, ended with the response's status. */
+function traceRequests(app: FastifyInstance, tracer: EventTracer, spans: WeakMap<FastifyRequest, TraceStep>): void {
+  const end = (request: FastifyRequest, ...outcome: Parameters<TraceStep['end']>) => {
+    spans.get(request)?.end(...outcome);
+    spans.delete(request);
+  };
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || route === '/healthz') return;
+    spans.set(request, tracer.request(validTraceparent(request.headers.traceparent), { method: request.method, route }));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    end(request, status >= 500 ? new Error(`HTTP ${status}`) : undefined, { 'http.response.status_code': status });
+  });
+  app.addHook('onRequestAbort', async (request) => end(request, new Error('the client closed the request')));
 }

@@ -3,6 +3,7 @@ import type { Config } from '@outbox/config';
 import type { Logger } from '@outbox/logger';
 import { migrateOutbox, openDatabase } from '@outbox/outbox-store';
 import type { Service } from '@outbox/runtime';
+import { startTracing } from '@outbox/tracing';
 import { buildWriterServer } from './http-server.ts';
 import { migrateUsers, UserService } from './user-service.ts';
 
@@ -19,12 +20,13 @@ export async function createWriterService({
   config: Config;
   logger: Logger;
 }): Promise<Service & { url: string; users: UserService }> {
+  const tracing = await startTracing(config, { service: 'outbox-writer', logger });
   const db = openDatabase(config.sqlite.path, config.sqlite);
   try {
     migrateUsers(db);
     migrateOutbox(db, config.outbox.table);
     const users = new UserService(db, config.outbox.table);
-    const server = buildWriterServer(users, logger);
+    const server = buildWriterServer(users, logger, tracing?.tracer);
     // Fastify answers with one of the addresses it listens on (127.0.0.1 for 0.0.0.0): fine to
     // connect to, but the log must say what is really exposed.
     const url = await server.listen({ host: config.writer.host, port: config.writer.port });
@@ -44,10 +46,12 @@ export async function createWriterService({
       close: async () => {
         await server.close();
         db.close();
+        await tracing?.close();
       },
     };
   } catch (error) {
     db.close();
+    await tracing?.close();
     throw error;
   }
 }

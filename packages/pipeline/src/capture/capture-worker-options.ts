@@ -1,3 +1,4 @@
+import type { EventTracer } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { OutboxStore } from '@outbox/outbox-store';
 import type { AckStream, CursorStore, PartitionQueues } from '@outbox/queue';
@@ -25,8 +26,6 @@ export interface CaptureWorkerOptions {
   ackStream: AckStream;
   /** The partition of an aggregate; must agree with the publishers' and stay the same across restarts. */
   partitionOf: (aggregateId: string) => number;
-  /** The outbox's aggregate type, carried by every job. */
-  aggregateType: string;
   /** Logs as `logger.child({ component: 'capture' })`. */
   logger: Logger;
   /** Rows read per query. */
@@ -71,6 +70,11 @@ export interface CaptureWorkerOptions {
    * propagated. @defaultValue none: nothing watches
    */
   observers?: PipelineObserver[];
+  /**
+   * Traces the capture of each row, continuing its traceparent (see trace-capture.ts).
+   * @defaultValue none: tracing is off
+   */
+  tracer?: EventTracer;
 }
 
 /** One partition's capture position, for operators (Kafka Connect's offsets). */

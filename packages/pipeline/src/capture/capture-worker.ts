@@ -15,6 +15,7 @@ import { RedisLossGuard } from './redis-loss-guard.ts';
 import { runLoop } from './run-loop.ts';
 import { oldestPerPartition, scanOutbox } from './scan-outbox.ts';
 import { toBulkJobs } from './to-bulk-jobs.ts';
+import { traceCapture } from './trace-capture.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { watchDatabase } from './watch-database.ts';
 
@@ -277,9 +278,17 @@ export class CaptureWorker {
    * a restored database at once, rows passed any other way every `sweepIntervalMs`.
    */
   async #recoverPassedRows(): Promise<void> {
-    const sequence = this.#options.store.lastAssignedId();
+    const { store } = this.#options;
+    const sequence = store.lastAssignedId();
     const lowered = cursorsForSequence(sequence, this.#cursors);
-    if (lowered) {
+    if (lowered && store.reusesIds) {
+      // A table without AUTOINCREMENT: its newest rows were delivered and deleted, so their ids come
+      // again. The cursors come down to the highest id in the table (rows in flight are in it, so
+      // they stay passed), and the sweep below enqueues any new row that took an id already passed.
+      this.#log.debug({ cursors: this.#cursors, highestId: sequence }, 'the outbox re-uses ids; cursors lowered');
+      await this.#redis.save(lowered);
+      this.#cursors = lowered;
+    } else if (lowered) {
       this.#log.error({ cursors: this.#cursors }, restoredMessage(sequence, this.#cursors));
       this.#inFlight.clearAll();
       this.#jobs.clearAll();
@@ -289,10 +298,10 @@ export class CaptureWorker {
     const now = Date.now();
     if (!lowered && now - this.#lastSweep < (this.#options.sweepIntervalMs ?? 10_000)) return;
     this.#lastSweep = now;
-    const stranded = findStranded(this.#options.store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
+    const stranded = findStranded(store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
     if (stranded.length === 0) return;
     if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
-    await this.#enqueueAll(planStrandedJobs(this.#options.store.readIds(stranded.map((row) => row.id)), this.#options));
+    await this.#enqueueAll(planStrandedJobs(store.readIds(stranded.map((row) => row.id)), this.#options));
   }
 
   /** Enqueues planned jobs, each partition's in order and the partitions side by side. */
@@ -308,10 +317,14 @@ export class CaptureWorker {
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const events = jobs.flatMap((job) => job.events);
     this.#inFlight.add(partition, events);
-    await queue.addBulk(toBulkJobs(partition, jobs, this.#redis.epoch, this.#options.aggregateType)).catch((error: unknown) => {
+    const bulk = toBulkJobs(partition, jobs, this.#redis.epoch);
+    const traced = this.#options.tracer && traceCapture(this.#options.tracer, queue.name, bulk);
+    await queue.addBulk(traced?.jobs ?? bulk).catch((error: unknown) => {
+      traced?.end(error);
       this.#inFlight.remove(partition, events);
       throw error;
     });
+    traced?.end();
     for (const job of jobs) this.#jobs.enqueued(partition, job.events.at(-1)?.id ?? 0);
     this.#enqueued += events.length;
     this.#observer.enqueued(partition, events.length);

@@ -1,5 +1,4 @@
 import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
-import { topicFor } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { CursorStore, HaltedStore, type HeadAction, HeadActionStore, PublisherStatsStore } from '@outbox/queue';
 import { type Job, Worker } from 'bullmq';
@@ -10,6 +9,7 @@ import { DeliveryProgress } from './delivery-progress.ts';
 import { operatorHeadResolver } from './head-resolver.ts';
 import { JobDelivery } from './job-delivery.ts';
 import type { PublisherWorkerOptions } from './publisher-worker-options.ts';
+import { type JobTrace, traceJob } from './trace-job.ts';
 
 export interface JobProcessorOptions {
   worker: PublisherWorkerOptions;
@@ -73,20 +73,17 @@ export class JobProcessor {
 
   /** BullMQ's processor for `worker`: delivers the job, or gives it back (never fails it). */
   async process(worker: Worker<PublishJobData>, job: Job<PublishJobData>): Promise<void> {
-    const { partition, aggregateType } = job.data;
+    const { partition } = job.data;
     const lost = new AbortController();
     this.#inProgress.set(partition, { jobId: job.id ?? '', lost });
-    const target: DeliveryJob = {
-      partition,
-      log: this.#log.child({ partition, jobId: job.id }),
-      aggregateType,
-      topic: topicFor(this.#options.topicTemplate, aggregateType),
-      lost: lost.signal,
-    };
+    const target: DeliveryJob = { partition, log: this.#log.child({ partition, jobId: job.id }), lost: lost.signal };
     const progress = new DeliveryProgress();
+    const trace = this.#options.tracer && traceJob(this.#options.tracer, job);
     try {
-      await this.#deliver(job, target, progress);
+      await this.#deliver(job, target, progress, trace);
+      trace?.end();
     } catch (error) {
+      trace?.end(error);
       await this.#giveBack(worker, job, target, progress, error);
     } finally {
       // A replaced worker's processor may still finish after its successor started a job.
@@ -94,8 +91,9 @@ export class JobProcessor {
     }
   }
 
-  async #deliver(job: Job<PublishJobData>, target: DeliveryJob, progress: DeliveryProgress): Promise<void> {
-    const { partition, events, epoch } = job.data;
+  async #deliver(job: Job<PublishJobData>, target: DeliveryJob, progress: DeliveryProgress, trace?: JobTrace): Promise<void> {
+    const { partition, epoch } = job.data;
+    const events = eventsOf(job.data);
     const { log } = target;
     // Redis lost its data after this job was enqueued, and the capture worker is enqueueing the
     // outbox again from its oldest row: sending this job now could overtake those rows. Its rows
@@ -116,7 +114,7 @@ export class JobProcessor {
     const honoured = headActions.filter((action) => ids.has(action.outboxId));
     const parts = { delivery: this.#delivery, headActions: this.#headActions };
     const heads = honoured.map((action) => operatorHeadResolver(action, target, parts));
-    await this.#delivery.deliver(target, events, heads, progress);
+    await this.#delivery.deliver(target, trace?.withContext(events) ?? events, heads, progress);
     await this.#acknowledge(partition, events, progress.keepIds, 'job');
     await this.#clearHeadActions(target, headActions, events);
     if (halts.endHalt(partition, log)) {
@@ -225,4 +223,10 @@ export class JobProcessor {
         target.log.warn({ err: error }, 'could not drop the acknowledged events from the job; they will be sent again'),
     );
   }
+}
+
+/** A job's events, each with its aggregate type (jobs of earlier versions had one for the whole job). */
+function eventsOf(data: PublishJobData): OutboxEvent[] {
+  const { aggregateType = '' } = data;
+  return data.events.map((event) => (event.aggregateType ? event : { ...event, aggregateType }));
 }

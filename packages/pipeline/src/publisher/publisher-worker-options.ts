@@ -1,3 +1,4 @@
+import type { EventTracer } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
 import type { PipelineObserver } from '../pipeline-observer.ts';
@@ -21,8 +22,6 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
   partitions: number;
   /** Where acknowledgements go, for the capture worker to delete the rows. */
   ackStream: AckStream;
-  /** The topic of an aggregate type (`{aggregateType}` is replaced). */
-  topicTemplate: string;
   /** The publisher logs through a child of it (component `publisher`, with its name). */
   logger: Logger;
   /**
@@ -31,6 +30,11 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
    * propagated. @defaultValue none: nothing watches
    */
   observers?: PipelineObserver[];
+  /**
+   * Traces each job's events and their Kafka sends, continuing their capture (see trace-job.ts);
+   * the producer must trace its sends with the same tracer. @defaultValue none: tracing is off
+   */
+  tracer?: EventTracer;
   /**
    * How long a job's lock lasts without renewal (BullMQ renews it every half of this): a dead
    * publisher's job is taken over after about lockDurationMs + stalledIntervalMs.

@@ -11,6 +11,7 @@ export {
   testContainerLabel,
 } from './containers.ts';
 export { httpUrlOf } from './http-url.ts';
+export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.ts';
 export { ownBrokerOptions } from './own-broker.ts';
 export { type ReceivedEvent, readTopic } from './read-topic.ts';
 export { metricValue, scrapeMetrics } from './scrape-metrics.ts';

@@ -51,7 +51,7 @@ describe('metrics', () => {
     });
     expect(metricValue(paused, 'outbox_connector_paused')).toBe(1);
     expect(metricValue(paused, 'outbox_oldest_pending_age_seconds')).toBeGreaterThan(0);
-    expect(metricValue(paused, 'outbox_queue_jobs{state="waiting",')).toBeGreaterThan(0);
+    expect(metricValue(paused, `outbox_queue_jobs{connector="${connector}",state="waiting"}`)).toBeGreaterThan(0);
     expect(metricValue(await scrapeMetrics(publisher), 'outbox_published_events_total')).toBe(0);
 
     // Hold the events for a second, so their commit→ack latency must show it.

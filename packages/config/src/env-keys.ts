@@ -43,6 +43,7 @@ export const envKeys = {
   KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 'kafka.ssl.endpointIdentificationAlgorithm',
   REDIS_URL: 'redis.url',
   OUTBOX_REDIS_PREFIX: 'redis.prefix',
+  OUTBOX_CONFIG_STORAGE_TOPIC: 'connectors.storageTopic',
   REDIS_USERNAME: 'redis.username',
   REDIS_PASSWORD: 'redis.password',
   REDIS_TLS_CA_FILE: 'redis.tls.caFile',

@@ -3,6 +3,7 @@ import { ConfigError } from '@outbox/errors';
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
 import { type EnvKey, envKeys, ownPrefix, secretFileKeys, secretKeys, sharedPrefixes } from './env-keys.ts';
+import { flatten, getPath, setPath } from './object-paths.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export interface LoadConfigOptions {
@@ -141,28 +142,4 @@ function nameOf(path: string, source: Source | undefined): string {
   if (source?.kind === 'flag') return `--${path}`;
   if (source?.kind === 'env') return `${source.key} (${path})`;
   return envKey ? `${envKey} (${path})` : path;
-}
-
-function flatten(value: Record<string, unknown>, prefix = ''): [string, unknown][] {
-  return Object.entries(value).flatMap(([key, v]) => {
-    const path = prefix ? `${prefix}.${key}` : key;
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? flatten(v as Record<string, unknown>, path)
-      : [[path, v] as [string, unknown]];
-  });
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    if (typeof next !== 'object' || next === null) node[part] = {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[parts.at(-1) ?? path] = value;
-}
-
-function getPath(source: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], source);
 }

@@ -87,6 +87,18 @@ const additionalPlacement = z
     ),
   );
 
+/** The Kafka settings that are a connector's own (see connector-config.ts); the rest are the worker's. */
+const kafkaTopicFields = {
+  /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
+  topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
+  /** Where events Kafka rejects for good go (with error headers), like Kafka Connect's DLQ. */
+  dlqTopicTemplate: z.string().includes('{aggregateType}').default('outbox.dlq.{aggregateType}'),
+  createTopics: bool.default(true),
+  topicPartitions: positiveInt.default(6),
+  /** -1 takes the broker's default. */
+  topicReplicationFactor: whole(number.min(-1, 'expected -1 or a whole number > 0')).default(-1),
+};
+
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export const configSchema = z
@@ -144,14 +156,7 @@ export const configSchema = z
         clientId: z.string().min(1).default('outbox-relay'),
         /** The Kafka client the producer sends with (packages/kafka/src/producer-client.ts). */
         client: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
-        /** `{aggregateType}` is replaced; Debezium's outbox router uses the same default. */
-        topicTemplate: z.string().includes('{aggregateType}').default('outbox.event.{aggregateType}'),
-        /** Where events Kafka rejects for good go (with error headers), like Kafka Connect's DLQ. */
-        dlqTopicTemplate: z.string().includes('{aggregateType}').default('outbox.dlq.{aggregateType}'),
-        createTopics: bool.default(true),
-        topicPartitions: positiveInt.default(6),
-        /** -1 takes the broker's default. */
-        topicReplicationFactor: whole(number.min(-1, 'expected -1 or a whole number > 0')).default(-1),
+        ...kafkaTopicFields,
         compression: z.enum(['none', 'gzip']).default('none'),
         connectionTimeoutMs: positiveMs.default(3000),
         requestTimeoutMs: positiveMs.default(10000),
@@ -233,6 +238,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    connectors: z
+      .object({
+        /**
+         * The compacted Kafka topic that keeps the connectors created through the REST API (Kafka
+         * Connect's `config.storage.topic`). @defaultValue `<redis.prefix>-connect-configs`
+         */
+        storageTopic: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, . _ -')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     writer: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
@@ -304,6 +322,7 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     outbox: withShape(c.outbox),
+    connectors: { storageTopic: c.connectors.storageTopic ?? `${c.redis.prefix}-connect-configs` },
   }));
 
 /**
@@ -335,3 +354,19 @@ export function withShape<
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+
+/**
+ * What a connector sets for itself, as Kafka Connect's connector configs do: its database and
+ * table, partitions, capture and publisher settings, and topics. Everything else (brokers, Redis,
+ * security, HTTP, logs) is the worker's. Defaults are the same as in the worker's config.
+ */
+export const connectorSettingsSchema = z
+  .object({
+    sqlite: configSchema.in.shape.sqlite,
+    outbox: configSchema.in.shape.outbox,
+    pipeline: configSchema.in.shape.pipeline,
+    capture: configSchema.in.shape.capture,
+    publisher: configSchema.in.shape.publisher.unwrap().omit({ name: true }).prefault({}),
+    kafka: z.object(kafkaTopicFields).strict().prefault({}),
+  })
+  .strict();

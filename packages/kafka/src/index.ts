@@ -1,4 +1,5 @@
 export { classifyKafkaError, type KafkaErrorClass } from './classify-error.ts';
+export { ConfigTopic, type ConfigTopicOptions } from './config-topic.ts';
 export { type ConsumerServiceOptions, createConsumerService } from './consumer-service.ts';
 export { createEventProducer } from './create-event-producer.ts';
 export {

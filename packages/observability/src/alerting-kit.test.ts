@@ -28,9 +28,7 @@ function metricNames(expr: string): string[] {
   );
 }
 
-const exported = new Set(
-  (await new PipelineMetrics('kit-check').registry.getMetricsAsJSON()).map((metric) => metric.name).concat('up'),
-);
+const exported = new Set((await new PipelineMetrics().registry.getMetricsAsJSON()).map((metric) => metric.name).concat('up'));
 
 interface Rule {
   alert: string;

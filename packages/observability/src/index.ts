@@ -4,4 +4,4 @@ export { AlertNotifier, type AlertNotifierOptions } from './alerts/alert-notifie
 export { type AlertsConfig, type CreateAlertNotifierOptions, createAlertNotifier } from './alerts/create-alert-notifier.ts';
 export { WebhookSender, type WebhookSenderOptions } from './alerts/webhook-sender.ts';
 export { createOpsServer, listen, type OpsServerOptions, type ReadinessCheck } from './ops-server.ts';
-export { type ConnectorGauges, PipelineMetrics } from './pipeline-metrics.ts';
+export { type ConnectorGauges, type ConnectorMetrics, PipelineMetrics } from './pipeline-metrics.ts';

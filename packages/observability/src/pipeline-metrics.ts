@@ -27,34 +27,42 @@ export interface ConnectorGauges {
  */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
+/** One connector's part of the process's metrics. */
+export interface ConnectorMetrics {
+  /** Moves the connector's counters and latency histogram. */
+  readonly observer: PipelineObserver;
+  /** Where the connector's gauges come from; only the capture worker, which owns the outbox, sets it. */
+  readGaugesFrom(read: () => Promise<ConnectorGauges>): void;
+  /** The connector stopped in this process (deleted, or restarted with a new config): its series go. */
+  remove(): Promise<void>;
+}
+
+type Labels = { connector: string };
+
 /**
- * The Prometheus metrics of one process (prom-client, one registry per process), labelled with
- * the connector. Counters and the latency histogram move through {@link observer}; the
- * connector's gauges are read at scrape time through {@link readGauges}.
+ * The Prometheus metrics of one process (prom-client, one registry per process), every series
+ * labelled with its connector: one process serves several. Counters and the latency histogram
+ * move through each connector's observer; its gauges are read at scrape time.
  */
 export class PipelineMetrics {
   readonly registry = new Registry();
-  readonly observer: PipelineObserver;
-  #readGauges: (() => Promise<ConnectorGauges>) | undefined;
-  readonly #gauges: {
-    pending: Gauge;
-    oldestAge: Gauge;
-    captureLag: Gauge;
-    inFlight: Gauge;
-    halted: Gauge;
-    publishers: Gauge;
-    paused: Gauge;
-    redisUp: Gauge;
-    jobs: Gauge<'state'>;
-  };
+  readonly #gaugeReaders = new Map<string, () => Promise<ConnectorGauges>>();
+  readonly #metrics: (Gauge | Counter | Histogram)[] = [];
+  readonly #gauges;
+  readonly #counters;
 
-  constructor(connector: string) {
+  constructor() {
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ connector });
     // The event-loop lag monitor samples every 10 ms by default: 100 wake-ups a second, most of an
     // idle worker's CPU (measured: 0.6% of a core). Every 100 ms measures the same lag for a tenth.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
-    const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
+    const keep = <T extends Gauge | Counter | Histogram>(metric: T): T => {
+      this.#metrics.push(metric);
+      return metric;
+    };
+    const gauge = (name: string, help: string) => keep(new Gauge({ name, help, labelNames: ['connector'], registers }));
+    const counter = <L extends string = 'connector'>(name: string, help: string, labelNames: L[] = []) =>
+      keep(new Counter<L | 'connector'>({ name, help, labelNames: ['connector', ...labelNames], registers }));
     this.#gauges = {
       pending: gauge('outbox_pending_events', 'Rows in the outbox: committed and not yet published and deleted.'),
       oldestAge: gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest row still in the outbox (0 when empty).'),
@@ -64,82 +72,101 @@ export class PipelineMetrics {
       publishers: gauge('outbox_live_publishers', 'Publisher processes with a recent heartbeat.'),
       paused: gauge('outbox_connector_paused', '1 while the connector is paused.'),
       redisUp: gauge('outbox_redis_up', '1 when Redis answered the last scrape in time; 0 while the pipeline waits for it.'),
-      jobs: new Gauge({
-        name: 'outbox_queue_jobs',
-        help: 'BullMQ jobs by state, over all partitions.',
-        labelNames: ['state'],
-        registers,
-      }),
+      jobs: keep(
+        new Gauge({
+          name: 'outbox_queue_jobs',
+          help: 'BullMQ jobs by state, over all partitions.',
+          labelNames: ['connector', 'state'],
+          registers,
+        }),
+      ),
     };
-    const enqueued = new Counter({ name: 'outbox_enqueued_events_total', help: 'Rows enqueued as BullMQ jobs.', registers });
-    const acknowledged = new Counter({
-      name: 'outbox_acknowledged_events_total',
-      help: 'Rows deleted from the outbox after a publisher acknowledged them.',
-      registers,
-    });
-    const published = new Counter({
-      name: 'outbox_published_events_total',
-      help: 'Events Kafka acknowledged (in their topic or the dead-letter topic).',
-      registers,
-    });
-    const latency = new Histogram({
-      name: 'outbox_delivery_latency_seconds',
-      help: "From the event's commit (occurredAt) to Kafka's acknowledgement.",
-      buckets: latencyBuckets,
-      registers,
-    });
-    const retries = new Counter({
-      name: 'outbox_publish_retries_total',
-      help: 'Sends to Kafka that failed and were tried again, by error type.',
-      labelNames: ['error_type'],
-      registers,
-    });
-    const deadLetters = new Counter({
-      name: 'outbox_dead_letters_total',
-      help: 'Events sent to the dead-letter topic, by error type.',
-      labelNames: ['error_type'],
-      registers,
-    });
-    const halts = new Counter({ name: 'outbox_partition_halts_total', help: 'Times a partition halted.', registers });
-    this.observer = {
-      enqueued: (_partition, count) => enqueued.inc(count),
-      acknowledged: (count) => acknowledged.inc(count),
-      published: (_partition, events, ackedAt) => {
-        published.inc(events.length);
-        const ackedMs = ackedAt.getTime();
-        for (const event of events) {
-          const committedMs = Date.parse(event.occurredAt);
-          if (Number.isFinite(committedMs)) latency.observe(Math.max(0, ackedMs - committedMs) / 1000);
+    this.#counters = {
+      enqueued: counter('outbox_enqueued_events_total', 'Rows enqueued as BullMQ jobs.'),
+      acknowledged: counter(
+        'outbox_acknowledged_events_total',
+        'Rows deleted from the outbox after a publisher acknowledged them.',
+      ),
+      published: counter('outbox_published_events_total', 'Events Kafka acknowledged (in their topic or the dead-letter topic).'),
+      latency: keep(
+        new Histogram({
+          name: 'outbox_delivery_latency_seconds',
+          help: "From the event's commit (occurredAt) to Kafka's acknowledgement.",
+          labelNames: ['connector'],
+          buckets: latencyBuckets,
+          registers,
+        }),
+      ),
+      retries: counter('outbox_publish_retries_total', 'Sends to Kafka that failed and were tried again, by error type.', [
+        'error_type',
+      ]),
+      deadLetters: counter('outbox_dead_letters_total', 'Events sent to the dead-letter topic, by error type.', ['error_type']),
+      halts: counter('outbox_partition_halts_total', 'Times a partition halted.'),
+    };
+  }
+
+  /** A connector's metrics in this process, labelled `connector="<name>"`. */
+  connector(connector: string): ConnectorMetrics {
+    const labels: Labels = { connector };
+    const c = this.#counters;
+    const enqueued = c.enqueued.labels(labels);
+    const acknowledged = c.acknowledged.labels(labels);
+    const published = c.published.labels(labels);
+    const latency = c.latency.labels(labels);
+    const halts = c.halts.labels(labels);
+    // Every series is there from the start, at 0, as an unlabelled one would be.
+    for (const child of [enqueued, acknowledged, published, halts]) child.inc(0);
+    c.latency.zero(labels);
+    return {
+      observer: {
+        enqueued: (_partition, count) => enqueued.inc(count),
+        acknowledged: (count) => acknowledged.inc(count),
+        published: (_partition, events, ackedAt) => {
+          published.inc(events.length);
+          const ackedMs = ackedAt.getTime();
+          for (const event of events) {
+            const committedMs = Date.parse(event.occurredAt);
+            if (Number.isFinite(committedMs)) latency.observe(Math.max(0, ackedMs - committedMs) / 1000);
+          }
+        },
+        retried: ({ errorType }) => c.retries.inc({ connector, error_type: errorType }),
+        deadLettered: ({ errorType }) => c.deadLetters.inc({ connector, error_type: errorType }),
+        halted: () => halts.inc(),
+      },
+      readGaugesFrom: (read) => void this.#gaugeReaders.set(connector, read),
+      remove: async () => {
+        this.#gaugeReaders.delete(connector);
+        for (const metric of this.#metrics) {
+          // A histogram's values carry their bucket too: it is removed by its one label.
+          if (metric instanceof Histogram) metric.remove(labels);
+          else
+            for (const value of (await metric.get()).values)
+              if (value.labels.connector === connector) metric.remove(value.labels);
         }
       },
-      retried: ({ errorType }) => retries.inc({ error_type: errorType }),
-      deadLettered: ({ errorType }) => deadLetters.inc({ error_type: errorType }),
-      halted: () => halts.inc(),
     };
   }
 
-  /** Where the connector's gauges come from; only the capture worker, which owns the outbox, sets it. */
-  readGaugesFrom(read: () => Promise<ConnectorGauges>): void {
-    this.#readGauges = read;
-  }
-
-  /** The text Prometheus scrapes, with the connector's gauges read just now. */
+  /** The text Prometheus scrapes, with every connector's gauges read just now. */
   async scrape(): Promise<string> {
-    if (this.#readGauges) this.#setGauges(await this.#readGauges());
+    const read = await Promise.all([...this.#gaugeReaders].map(async ([connector, r]) => [connector, await r()] as const));
+    for (const [connector, gauges] of read) this.#setGauges(connector, gauges);
     return this.registry.metrics();
   }
 
-  #setGauges(g: ConnectorGauges): void {
+  #setGauges(connector: string, g: ConnectorGauges): void {
+    const labels: Labels = { connector };
+    const gauges = this.#gauges;
     const oldestMs = g.oldestOccurredAt ? Date.parse(g.oldestOccurredAt) : Number.NaN;
-    this.#gauges.pending.set(g.pending);
-    this.#gauges.oldestAge.set(Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) / 1000 : 0);
-    this.#gauges.captureLag.set(g.notEnqueued);
-    this.#gauges.inFlight.set(g.inFlight);
-    this.#gauges.paused.set(g.paused ? 1 : 0);
-    this.#gauges.redisUp.set(g.redis ? 1 : 0);
+    gauges.pending.set(labels, g.pending);
+    gauges.oldestAge.set(labels, Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) / 1000 : 0);
+    gauges.captureLag.set(labels, g.notEnqueued);
+    gauges.inFlight.set(labels, g.inFlight);
+    gauges.paused.set(labels, g.paused ? 1 : 0);
+    gauges.redisUp.set(labels, g.redis ? 1 : 0);
     if (!g.redis) return;
-    this.#gauges.halted.set(g.redis.haltedPartitions);
-    this.#gauges.publishers.set(g.redis.livePublishers);
-    for (const [state, count] of Object.entries(g.redis.jobs)) this.#gauges.jobs.set({ state }, count);
+    gauges.halted.set(labels, g.redis.haltedPartitions);
+    gauges.publishers.set(labels, g.redis.livePublishers);
+    for (const [state, count] of Object.entries(g.redis.jobs)) gauges.jobs.set({ connector, state }, count);
   }
 }

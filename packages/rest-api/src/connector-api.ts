@@ -1,16 +1,16 @@
-import type { ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { requireBearerToken } from './bearer-auth.ts';
-import { registerConnectorRoutes } from './routes/connectors.ts';
+import type { ConnectorConfigs, ConnectorDirectory } from './connector-directory.ts';
+import { registerConnectorConfigRoutes } from './routes/connector-configs.ts';
+import { registerConnectorInfoRoute, registerConnectorRoutes } from './routes/connectors.ts';
 import { registerDeadLetterRoutes } from './routes/dead-letters.ts';
 import { registerOffsetRoutes } from './routes/offsets.ts';
 
 export interface ConnectorApiOptions {
-  admin: ConnectorAdmin;
-  /** Adds the dead-letter routes. @defaultValue none */
-  deadLetters?: DeadLetterAdmin;
-  /** Adds the offsets and head routes. @defaultValue none */
-  partitions?: PartitionAdmin;
+  /** The connectors the worker runs now. */
+  directory: ConnectorDirectory;
+  /** Adds creating, changing, deleting and validating connectors. @defaultValue none */
+  configs?: ConnectorConfigs;
   /** Required of every request but the probes and /metrics when set. @defaultValue none */
   token?: string;
   /** The version `GET /` reports. */
@@ -22,9 +22,12 @@ export interface ConnectorApiOptions {
  * answers 400 and unknown names 404, in Kafka Connect's error shape, and changes nothing.
  */
 export function registerConnectorApi(app: FastifyInstance, options: ConnectorApiOptions): void {
+  const { directory } = options;
   requireBearerToken(app, options.token);
-  app.get('/', async () => ({ version: options.version, commit: null, connectors: [options.admin.name] }));
-  registerConnectorRoutes(app, options.admin);
-  if (options.deadLetters) registerDeadLetterRoutes(app, options.admin, options.deadLetters);
-  if (options.partitions) registerOffsetRoutes(app, options.admin, options.partitions);
+  app.get('/', async () => ({ version: options.version, commit: null, connectors: directory.names() }));
+  if (options.configs) registerConnectorConfigRoutes(app, directory, options.configs, options.version);
+  else registerConnectorInfoRoute(app, directory);
+  registerConnectorRoutes(app, directory);
+  registerDeadLetterRoutes(app, directory);
+  registerOffsetRoutes(app, directory);
 }

@@ -1,15 +1,21 @@
 import { hostname } from 'node:os';
 import { connectWithRetry, createEventProducer, createKafka } from '@outbox/kafka';
-import { createAlertNotifier, PipelineMetrics } from '@outbox/observability';
-import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
-import { AckStream, createRedisClient, pipelineNames } from '@outbox/queue';
+import { PipelineMetrics } from '@outbox/observability';
+import { createRedisClient } from '@outbox/queue';
 import { buildService, type Service } from '@outbox/runtime';
 import { startTracing } from '@outbox/tracing';
-import { ensureConnectorTopics, topicMaker } from './connector-topics.ts';
+import { ConnectorFleet, type ConnectorRuntime } from './connector-fleet.ts';
+import { ConnectorRegistry } from './connector-registry.ts';
+import { ensureConnectorTopics } from './connector-topics.ts';
 import { startOpsHttp } from './ops-http.ts';
+import { startPublisherConnector } from './publisher-connector.ts';
 import type { ServiceContext } from './service-context.ts';
 
-/** A publisher: Redis and Kafka only, never the database file, so it can run on any host. */
+/**
+ * A publisher: Redis and Kafka only, never the database file, so it can run on any host. It works
+ * on every connector's partitions — its own config's and those created through the REST API —
+ * with one producer and one Redis connection (see ConnectorFleet).
+ */
 export async function createPublisherService({ config, logger }: ServiceContext): Promise<Service> {
   return buildService(async (releasers) => {
     // Released last: the spans of everything below are exported once it has stopped.
@@ -17,51 +23,28 @@ export async function createPublisherService({ config, logger }: ServiceContext)
     if (tracing) releasers.add('tracing', () => tracing.close());
     const tracer = tracing?.tracer;
     const kafka = createKafka(config.kafka, logger);
+    // The worker's own connector's topics, before anything else: a broker that refuses this
+    // publisher stops it here, before it takes any job.
     await ensureConnectorTopics(kafka, config, logger);
 
     const producer = await createEventProducer(config.kafka, kafka, logger, tracer);
     await connectWithRetry('producer', () => producer.connect(), { kafka: config.kafka, logger });
     releasers.add('producer', () => producer.close());
 
-    const names = pipelineNames(config.redis.prefix, config.connector.name);
     const redis = createRedisClient(config.redis, { logger, connectionName: 'publisher' });
     releasers.add('redis', () => redis.quit());
-    const metrics = new PipelineMetrics(config.connector.name);
-    const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
-    // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
-    releasers.add('alerts', () => alerts.close());
-    const { name: configuredName, ...publisher } = config.publisher;
-    const name = configuredName ?? `${hostname()}-${process.pid}`;
-    const worker = await followPartitionCount({
-      redis,
-      names,
-      configured: config.pipeline.partitions,
+    const metrics = new PipelineMetrics();
+    const name = config.publisher.name ?? `${hostname()}-${process.pid}`;
+    const registry = new ConnectorRegistry({ worker: config, kafka, logger });
+    releasers.add('connector configs', () => registry.close());
+    const shared = { name, logger, metrics, kafka, producer, redis, tracer };
+    const fleet = new ConnectorFleet<ConnectorRuntime>({
+      registry,
+      start: async (definition) => startPublisherConnector(definition.config, shared),
       logger,
-      start: async (partitions) => {
-        const worker = new PublisherWorker({
-          name,
-          redis,
-          names,
-          prefix: config.redis.prefix,
-          partitions,
-          producer,
-          ackStream: new AckStream(redis, names.acks, names.ackGroup),
-          topicTemplate: config.kafka.topicTemplate,
-          dlqTopicTemplate: config.kafka.dlqTopicTemplate,
-          // A table with an aggregate-type column: each type's topics are made when first sent to.
-          ...(config.outbox.routeByField !== undefined && { ensureTopics: topicMaker(kafka, config) }),
-          logger,
-          observers: [metrics.observer, alerts],
-          tracer,
-          ...publisher,
-        });
-        // Recorded before it joins, so the status never shows it owning partitions it does not run.
-        await recordPublisherPartitions(redis, names, name, partitions);
-        await worker.start();
-        return worker;
-      },
     });
-    releasers.add('publisher worker', () => worker.close());
+    await fleet.start();
+    releasers.add('connectors', () => fleet.close());
     await startOpsHttp({
       config,
       logger,

@@ -1,7 +1,7 @@
 import type { FSWatcher } from 'node:fs';
 import type { Logger } from '@outbox/logger';
 import { queuedEvents } from '@outbox/queue';
-import { onceAsync, type Serial, serial } from '@outbox/runtime';
+import { onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
 import { fanOut, type PipelineObserver } from '../pipeline-observer.ts';
 import { AckApplier } from './ack-applier.ts';
 import { assertPartitionCount } from './assert-partition-count.ts';
@@ -38,6 +38,8 @@ export class CaptureWorker {
   readonly #jobs: JobWindow;
   #cursors: number[];
   #closing = false;
+  /** Set by drain(): the worker reads no more rows, and only applies acknowledgements. */
+  #draining = false;
   #loops: Promise<void>[] = [];
   #watcher: FSWatcher | undefined;
   #enqueued = 0;
@@ -102,6 +104,17 @@ export class CaptureWorker {
       this.#runLoop('ack', () => this.#acks.once()),
     ];
     this.#log.info({ cursors: this.#cursors, inFlight: this.counts.inFlight }, 'capture worker started');
+  }
+
+  /**
+   * Enqueues nothing more and waits, up to `timeoutMs`, until what was enqueued is acknowledged:
+   * before a connector that is deleted stops. Rows still in the outbox stay there.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inFlight.total > 0 && Date.now() < deadline && !this.#closing) await sleep(100);
+    if (this.#inFlight.total > 0) this.#log.warn({ inFlight: this.#inFlight.total }, 'stopping with events still in flight');
   }
 
   readonly close = onceAsync(async () => {
@@ -241,6 +254,7 @@ export class CaptureWorker {
 
   /** One read of the outbox; true when it moved anything, so the loop reads again at once. */
   async #captureOnce(): Promise<boolean> {
+    if (this.#draining) return false;
     const { change, jobCounters } = await this.#redis.check();
     if (change) await this.#recoverFromRedisLoss(change);
     await this.#recoverPassedRows();

@@ -31,6 +31,8 @@ export interface FollowPartitionsOptions {
   logger: Logger;
   /** How often the capture worker's count is read again. @defaultValue 5000 */
   checkEveryMs?: number;
+  /** Stops waiting for a count (the connector was stopped first): resolves to a service with nothing to close. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function followPartitionCount(options: FollowPartitionsOptions): Pr
   let partitions = await read();
   if (partitions === null) log.info('waiting for the capture worker to publish its partition count');
   while (partitions === null) {
-    await sleep(1000);
+    await sleep(1000, options.signal);
+    if (options.signal?.aborted) return { close: async () => undefined };
     partitions = await read();
   }
   const say = (count: number) => {

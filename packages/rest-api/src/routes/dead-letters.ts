@@ -1,7 +1,8 @@
-import type { ConnectorAdmin, DeadLetterAdmin } from '@outbox/pipeline';
+import type { DeadLetterAdmin } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseInput } from '../api-error.ts';
+import { ApiError, parseInput } from '../api-error.ts';
+import type { ConnectorDirectory } from '../connector-directory.ts';
 import { requesterOf } from '../requester.ts';
 import { connectorFrom } from './connectors.ts';
 
@@ -19,15 +20,20 @@ const replayBody = z.union([z.strictObject({ ids: eventIds }), z.strictObject({ 
  * `limit`), `POST /connectors/:name/dlq/replay` with `{ ids }` or `{ all: true }` sends them back to
  * their original topic, each marked as a replay.
  */
-export function registerDeadLetterRoutes(app: FastifyInstance, admin: ConnectorAdmin, deadLetters: DeadLetterAdmin): void {
+export function registerDeadLetterRoutes(app: FastifyInstance, directory: ConnectorDirectory): void {
+  const deadLettersOf = (params: unknown): DeadLetterAdmin => {
+    const { deadLetters, admin } = connectorFrom(directory, params);
+    if (!deadLetters) throw new ApiError(404, 'NOT_FOUND', `connector ${admin.name} has no dead-letter tools here`);
+    return deadLetters;
+  };
   app.get('/connectors/:name/dlq', async (request) => {
-    connectorFrom(admin, request.params);
+    const deadLetters = deadLettersOf(request.params);
     const { limit } = parseInput(listQuery, request.query, 'query');
     return deadLetters.list({ limit });
   });
 
   app.post('/connectors/:name/dlq/replay', async (request) => {
-    connectorFrom(admin, request.params);
+    const deadLetters = deadLettersOf(request.params);
     const body = parseInput(replayBody, request.body, 'body');
     return deadLetters.replay('ids' in body ? { ids: body.ids } : { all: true }, requesterOf(request));
   });

@@ -1,7 +1,8 @@
-import type { ConnectorAdmin, PartitionAdmin } from '@outbox/pipeline';
+import type { PartitionAdmin } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseInput } from '../api-error.ts';
+import { ApiError, parseInput } from '../api-error.ts';
+import type { ConnectorDirectory } from '../connector-directory.ts';
 import { requesterOf } from '../requester.ts';
 import { connectorFrom, taskParams } from './connectors.ts';
 
@@ -35,21 +36,23 @@ const headBody = z.strictObject({
  * `POST /connectors/:name/tasks/:task/head` to skip or dead-letter the event a halted partition
  * stopped at (409 unless the halt is that event's fault or `force` is true).
  */
-export function registerOffsetRoutes(app: FastifyInstance, admin: ConnectorAdmin, partitions: PartitionAdmin): void {
-  app.get('/connectors/:name/offsets', async (request) => {
-    connectorFrom(admin, request.params);
-    return { offsets: await partitions.offsets() };
-  });
+export function registerOffsetRoutes(app: FastifyInstance, directory: ConnectorDirectory): void {
+  const partitionsOf = (params: unknown): PartitionAdmin => {
+    const { partitions, admin } = connectorFrom(directory, params);
+    if (!partitions) throw new ApiError(404, 'NOT_FOUND', `connector ${admin.name} has no offsets here`);
+    return partitions;
+  };
+  app.get('/connectors/:name/offsets', async (request) => ({ offsets: await partitionsOf(request.params).offsets() }));
 
   app.patch('/connectors/:name/offsets', async (request) => {
-    connectorFrom(admin, request.params);
+    const partitions = partitionsOf(request.params);
     const { offsets } = parseInput(rewindBody, request.body, 'body');
     const rewound = await partitions.rewind(offsets, requesterOf(request));
     return { message: 'offsets rewound: their rows are enqueued again, in order', rewound };
   });
 
   app.post('/connectors/:name/tasks/:task/head', async (request) => {
-    connectorFrom(admin, request.params);
+    const partitions = partitionsOf(request.params);
     const { task } = parseInput(taskParams, request.params, 'path');
     const body = parseInput(headBody, request.body, 'body');
     return partitions.resolveHead(task, body, requesterOf(request));

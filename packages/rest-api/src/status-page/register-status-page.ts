@@ -5,6 +5,7 @@ import type { PartitionQueues } from '@outbox/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../api-error.ts';
+import { singleConnector } from '../connector-directory.ts';
 import { connectorFrom } from '../routes/connectors.ts';
 import { registerQueueBoard } from './queue-board.ts';
 import { StatusHistory, sampleOf, startSampling } from './status-history.ts';
@@ -63,8 +64,9 @@ export function registerStatusPage(app: FastifyInstance, options: StatusPageOpti
   });
   app.addHook('onClose', async () => stopSampling?.());
 
+  const sampled = singleConnector({ admin });
   app.get('/connectors/:name/history', async (request) => {
-    connectorFrom(admin, request.params);
+    connectorFrom(sampled, request.params);
     const { since } = parseInput(historyQuery, request.query, 'query');
     watchedAt = Date.now();
     return { name: admin.name, intervalMs, samples: history.since(since) };

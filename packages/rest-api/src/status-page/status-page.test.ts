@@ -4,6 +4,7 @@ import type { ConnectorAdmin, ConnectorStatus } from '@outbox/pipeline';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireBearerToken } from '../bearer-auth.ts';
+import { singleConnector } from '../connector-directory.ts';
 import { registerConnectorRoutes } from '../routes/connectors.ts';
 import { registerStatusPage } from './register-status-page.ts';
 import { StatusHistory, sampleOf } from './status-history.ts';
@@ -57,14 +58,14 @@ describe('the status page routes', () => {
 
   async function serve(token?: string): Promise<FastifyInstance> {
     const logger = createLogger({ level: 'silent', format: 'json' });
-    app = createOpsServer({ logger, metrics: new PipelineMetrics('c1'), readiness: {} });
+    app = createOpsServer({ logger, metrics: new PipelineMetrics(), readiness: {} });
     requireBearerToken(app, token);
     let published = 0;
     const admin = fakeAdmin(() => {
       published += 10;
       return statusOf(published, 1, new Date().toISOString());
     });
-    registerConnectorRoutes(app, admin);
+    registerConnectorRoutes(app, singleConnector({ admin }));
     registerStatusPage(app, { admin, queues: [], sampleIntervalMs: 20 });
     await app.ready();
     return app;

@@ -1,0 +1,193 @@
+import type { Config } from '@outbox/config';
+import type { EventTracer } from '@outbox/contracts';
+import { createEventProducer, type createKafka, type EventProducer, readTopicsToEnd, topicOffsets } from '@outbox/kafka';
+import type { Logger } from '@outbox/logger';
+import { createAlertNotifier, type PipelineMetrics } from '@outbox/observability';
+import {
+  acquireCaptureLock,
+  type CaptureLock,
+  createDeadLetterStore,
+  createOutboxStore,
+  type Database,
+  migrateOutbox,
+  openDatabase,
+  startOffThreadDeleter,
+} from '@outbox/outbox-store';
+import { CaptureWorker, ConnectorAdmin, DeadLetterAdmin, PartitionAdmin } from '@outbox/pipeline';
+import {
+  AckStream,
+  applyQueueSettings,
+  CaptureStatusStore,
+  CursorStore,
+  createRedisClient,
+  openPartitionQueues,
+  type PartitionQueues,
+  partitionOf,
+  pipelineNames,
+} from '@outbox/queue';
+import { buildService, serial } from '@outbox/runtime';
+import type { ConnectorRuntime } from './connector-fleet.ts';
+import { connectorGauges } from './connector-gauges.ts';
+import { connectorTopics } from './connector-topics.ts';
+
+/** What the REST API and the status page reach of a connector the capture worker runs. */
+export interface CaptureConnector extends ConnectorRuntime {
+  admin: ConnectorAdmin;
+  partitions: PartitionAdmin;
+  deadLetters: DeadLetterAdmin;
+  queues: PartitionQueues;
+  /** Readiness: Redis answers, and the database does. */
+  redisAnswers(): Promise<unknown>;
+  databaseAnswers(): Promise<unknown>;
+}
+
+/** What a capture process shares between its connectors. */
+export interface CaptureShared {
+  logger: Logger;
+  metrics: PipelineMetrics;
+  kafka: ReturnType<typeof createKafka>;
+  tracer?: EventTracer;
+  /** Create the database when it is missing (the demo only). */
+  createDatabase: boolean;
+}
+
+/** How long a deleted connector waits for its events in flight to be acknowledged before it stops. */
+const drainTimeoutMs = 60_000;
+
+/**
+ * One connector's capture: its database and table, Redis queues, capture worker and operators'
+ * tools. Everything it acquires is released in reverse when it closes. Connectors on the same
+ * database share its capture lock (see {@link databaseLocks}).
+ */
+export async function startCaptureConnector(config: Config, shared: CaptureShared): Promise<CaptureConnector> {
+  const logger = shared.logger.child({ connector: config.connector.name });
+  return buildService(async (releasers) => {
+    // Opened before the lock, which would create the file beside which it sits.
+    const db: Database = openDatabase(config.sqlite.path, { ...config.sqlite, mustExist: !shared.createDatabase });
+    releasers.add('database', () => db.close());
+    const lock = databaseLocks.acquire(config.sqlite.path);
+    releasers.add('capture lock', () => lock.release());
+    migrateOutbox(db, config.outbox.shape);
+    const store = createOutboxStore(db, config.outbox.shape);
+
+    const names = pipelineNames(config.redis.prefix, config.connector.name);
+    const redis = createRedisClient(config.redis, { logger, connectionName: 'capture' });
+    releasers.add('redis', () => redis.quit());
+    const ackRedis = createRedisClient(config.redis, { logger, connectionName: 'capture-acks' });
+    releasers.add('redis (acks)', () => ackRedis.quit());
+    const queues = await openPartitionQueues(redis, names, {
+      prefix: config.redis.prefix,
+      partitions: config.pipeline.partitions,
+      applySettings: false,
+      logger,
+    });
+    releasers.add('queues', () => Promise.all(queues.map((q) => q.close())));
+
+    const metrics = shared.metrics.connector(config.connector.name);
+    releasers.add('metrics', () => metrics.remove());
+    const alerts = createAlertNotifier({ alerts: config.alerts, connector: config.connector.name, logger });
+    // Added before the worker, so it closes after it: alerts raised while the worker stops still go out.
+    releasers.add('alerts', () => alerts.close());
+    const captureStatus = new CaptureStatusStore(redis, names);
+    const deleter = startOffThreadDeleter({ path: config.sqlite.path, table: config.outbox.shape, options: config.sqlite });
+    // Added before the worker, so it closes after it: the worker's last deletes still go through.
+    releasers.add('ack deleter', () => deleter.close());
+    const worker = new CaptureWorker({
+      store,
+      deleteAcknowledged: deleter.deleteAcknowledged,
+      dbPath: config.sqlite.path,
+      queues,
+      cursorStore: new CursorStore(
+        redis,
+        names,
+        store.instanceId(),
+        queues.map((queue) => queue.toKey('id')),
+      ),
+      ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
+      partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
+      logger,
+      // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
+      applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
+      observers: [metrics.observer, alerts],
+      tracer: shared.tracer,
+      reportStatus: (status) => captureStatus.write(status),
+      ...config.capture,
+    });
+    await worker.start();
+    releasers.add('capture worker', () => worker.close());
+
+    // Operators' pause, resume, rewind and head actions run one at a time: a pause or resume never
+    // lands while cursors move.
+    const operatorTurn = serial();
+    const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, operatorTurn, logger });
+    const partitions = new PartitionAdmin({
+      operatorTurn,
+      capture: worker,
+      redis,
+      names,
+      queues,
+      store,
+      restart: (p) => admin.restart(p),
+      logger,
+    });
+    // Kafka only for operators' dead-letter requests: the producer connects on the first replay.
+    const { kafka } = shared;
+    let replayProducer: EventProducer | undefined;
+    releasers.add('producer (replays)', async () => replayProducer?.close());
+    const deadLetters = new DeadLetterAdmin({
+      dlqTopics: () => connectorTopics(kafka, config, 'dlq'),
+      readTopic: (topic) => readTopicsToEnd(kafka, [topic], { groupPrefix: 'outbox-dlq', timeoutMs: 60_000 }),
+      topicOffsets: (topic) => topicOffsets(kafka, topic),
+      send: async (topic, message) => {
+        replayProducer ??= await createEventProducer(config.kafka, kafka, logger, shared.tracer);
+        await replayProducer.send(topic, [message]);
+      },
+      store: createDeadLetterStore(db, config.outbox.table),
+      logger,
+    });
+    metrics.readGaugesFrom(connectorGauges({ store, worker, redis, names, queues }));
+    return {
+      admin,
+      partitions,
+      deadLetters,
+      queues,
+      redisAnswers: () => redis.ping(),
+      databaseAnswers: async () => db.prepare('SELECT 1').get(),
+      // A deleted connector enqueues nothing more and stops once what it enqueued is acknowledged.
+      drain: () => worker.drain(drainTimeoutMs),
+    };
+  }).then(({ drain, close, ...connector }) => ({
+    ...connector,
+    close: async (why: 'removed' | 'changed' | 'shutdown') => {
+      if (why === 'removed') await drain();
+      await close();
+    },
+  }));
+}
+
+/**
+ * The capture lock of each database this process captures, shared by its connectors: the lock
+ * keeps other processes out, and several tables of one database are one process's to capture.
+ */
+const databaseLocks = (() => {
+  const held = new Map<string, { lock: CaptureLock; users: number }>();
+  return {
+    acquire(path: string): CaptureLock {
+      let entry = held.get(path);
+      if (!entry) {
+        entry = { lock: acquireCaptureLock(path), users: 0 };
+        held.set(path, entry);
+      }
+      entry.users += 1;
+      const shared = entry;
+      return {
+        release: () => {
+          shared.users -= 1;
+          if (shared.users > 0) return;
+          held.delete(path);
+          shared.lock.release();
+        },
+      };
+    },
+  };
+})();

@@ -1,18 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kafkaClients } from '@outbox/kafka';
+import { loadConfig } from '@outbox/config';
+import { type KafkaClientName, kafkaClients } from '@outbox/kafka';
+import { platformaticProducerClient } from '@outbox/kafka/platformatic';
 import {
   auditDelivery,
   httpUrlOf,
   mtlsEnv,
   outboxDepth,
+  readTopic,
   recordCommittedEvents,
+  type SecuredKafka,
   saslEnv,
   testEnvironment,
   useApps,
   useSecuredKafka,
   waitFor,
 } from '@outbox/testkit';
+import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 
 const start = useApps();
@@ -56,6 +62,19 @@ async function runPipelineWith(
   return { env, idsFile };
 }
 
+/**
+ * Which client runs which pipeline. kafkajs runs every one. @platformatic/kafka runs the first in
+ * full (SASL_SSL with SCRAM-SHA-512, two publishers, `outbox verify`): its producer in the
+ * publisher process, on the setting a production cluster most often asks for. On the other
+ * settings, what differs between the clients is only the producer's login, TLS handshake and sends
+ * (platformaticSecurityOptions in packages/kafka/src/kafka-security.ts, and the client's own SASL
+ * and TLS code); the capture worker, the queues, topic creation, `outbox load` and `outbox verify`
+ * are the same code, on kafkajs, whichever client sends. So @platformatic/kafka's producer meets
+ * each of those settings on its own ("the @platformatic/kafka producer on every other secured
+ * setting", below): the same login and sends, without a pipeline's processes around them.
+ */
+const everySettingClients: readonly KafkaClientName[] = ['kafkajs'];
+
 describe.each(kafkaClients)('the pipeline on a secured Kafka broker (producer: %s)', (client) => {
   const runPipeline = (security: Record<string, string>, options: { events: number; aggregates: number; publishers: number }) =>
     runPipelineWith({ ...security, KAFKA_CLIENT: client }, options);
@@ -70,6 +89,8 @@ describe.each(kafkaClients)('the pipeline on a secured Kafka broker (producer: %
     expect(await verify.exited, verify.output()).toBe(0);
     expect(verify.output()).toContain('OK: nothing lost, nothing out of order');
   });
+
+  if (!everySettingClients.includes(client)) return;
 
   it('delivers over mTLS (a client certificate whose key is encrypted), with two publishers', async () => {
     await runPipeline(mtlsEnv(securedKafka()), { events: 2000, aggregates: 100, publishers: 2 });
@@ -106,6 +127,83 @@ describe.each(kafkaClients)('the pipeline on a secured Kafka broker (producer: %
     };
     const small = { events: 300, aggregates: 30, publishers: 1 };
     await Promise.all([runPipeline(oauth, small), runPipeline(nameUnchecked, small)]);
+  });
+});
+
+/** The settings the pipeline runs over with kafkajs only, each as the pipeline tests above build it. */
+const otherSettings: { name: string; env: (kafka: SecuredKafka) => Record<string, string> }[] = [
+  { name: 'mTLS (a client certificate whose key is encrypted)', env: (kafka) => mtlsEnv(kafka) },
+  { name: 'SASL_SSL with PLAIN', env: (kafka) => saslEnv(kafka, 'PLAIN') },
+  { name: 'SASL_SSL with SCRAM-SHA-256', env: (kafka) => saslEnv(kafka, 'SCRAM-SHA-256') },
+  { name: 'SASL_PLAINTEXT with SCRAM-SHA-512', env: (kafka) => saslEnv(kafka, 'SCRAM-SHA-512', 'SASL_PLAINTEXT') },
+  {
+    name: 'SASL_SSL with an OAUTHBEARER token file',
+    env: (kafka) => {
+      const tokenFile = join(kafka.dir, 'token-for-platformatic');
+      writeFileSync(tokenFile, `${unsecuredToken(user.username)}\n`);
+      return { ...tlsOf(kafka), KAFKA_SASL_MECHANISM: 'OAUTHBEARER', KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: tokenFile };
+    },
+  },
+  {
+    name: 'SASL_SSL with an OAUTHBEARER token command',
+    env: (kafka) => {
+      const tokenFile = join(kafka.dir, 'token-for-platformatic-command');
+      writeFileSync(tokenFile, unsecuredToken(user.username));
+      return { ...tlsOf(kafka), KAFKA_SASL_MECHANISM: 'OAUTHBEARER', KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: `cat '${tokenFile}'` };
+    },
+  },
+  {
+    name: 'TLS with the name check off, to a broker whose certificate names another host',
+    env: (kafka) => ({
+      KAFKA_BROKERS: kafka.broker.listeners.MISMATCHED ?? '',
+      KAFKA_SECURITY_PROTOCOL: 'SSL',
+      KAFKA_SSL_CA_FILE: kafka.certificates.ca.certFile,
+      KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 'none',
+    }),
+  },
+];
+
+/** SASL_SSL to the broker's SASL_SSL listener with its CA, without a user and password. */
+function tlsOf(kafka: SecuredKafka): Record<string, string> {
+  const { KAFKA_SASL_USERNAME: _name, KAFKA_SASL_PASSWORD_FILE: _password, ...tls } = saslEnv(kafka, 'SCRAM-SHA-512');
+  return tls;
+}
+
+describe('the @platformatic/kafka producer on every other secured setting', () => {
+  it.each(otherSettings)('logs in and sends over $name; every record arrives, in order per key', async ({ env }) => {
+    const kafka = securedKafka();
+    const topic = `secured.${randomBytes(4).toString('hex')}`;
+    // Created and read back over the broker's PLAINTEXT listener, so only the send depends on the code under test.
+    const admin = new Kafka({ brokers: kafka.broker.brokers, clientId: 'secured-setup', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    const messages = Array.from({ length: 60 }, (_, i) => ({ key: `k${i % 12}`, value: `v${i}`, headers: { id: `id-${i}` } }));
+    const config = loadConfig({ env: { ...env(kafka), KAFKA_CLIENT: 'platformatic' } });
+    const producer = platformaticProducerClient(config.kafka)();
+    try {
+      await producer.connect();
+      await producer.sendBatch([{ topic, messages }]);
+    } finally {
+      await producer.close();
+    }
+    const records = await readTopic(kafka.broker.brokers, topic);
+    expect(records.map((r) => r.headers.id).sort()).toEqual(messages.map((m) => m.headers.id).sort());
+    const byKey = Map.groupBy(
+      records.sort((a, b) => Number(a.offset) - Number(b.offset)),
+      (r) => r.key,
+    );
+    for (const [key, sent] of Map.groupBy(messages, (m) => m.key)) {
+      const got = byKey.get(key) ?? [];
+      expect(new Set(got.map((r) => r.partition)).size, key).toBe(1);
+      expect(
+        got.map((r) => r.value),
+        key,
+      ).toEqual(sent.map((m) => m.value));
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
+import { appendOutboxEvent, openDatabase } from '@outbox/outbox-store';
 import { httpUrlOf, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,13 +52,33 @@ async function publishedSettles(page: Page, quietMs: number): Promise<number> {
 }
 
 describe('the status page, in a real browser', () => {
-  it('shows events flowing, pauses and resumes the connector, and lists the partition queues read-only in Bull Board', async () => {
+  it('shows events flowing, pauses and resumes the connector, shows any connector of the worker, and lists every partition queue read-only in Bull Board', async () => {
     const { env, config, dir } = testEnvironment({ OUTBOX_HTTP_TOKEN: token, OUTBOX_CONNECTOR_NAME: 'users-outbox' });
     const capture = start('capture-worker', env);
     for (const name of ['publisher-a', 'publisher-b']) start('publisher-worker', { ...env, OUTBOX_PUBLISHER_NAME: name });
     const url = await httpUrlOf(capture);
     // About 50 s of steady traffic: the page is watched while it flows.
     start('cli', env, ['load', '--events', '15000', '--aggregates', '200', '--rate', '300']);
+
+    // A second connector, created through the API on a database of its own, with a few events.
+    const ordersDb = join(dir, 'orders.sqlite');
+    openDatabase(ordersDb).close();
+    const orders = {
+      'sqlite.path': ordersDb,
+      'outbox.table': 'orders_outbox',
+      'outbox.aggregateType': 'orders',
+      'pipeline.partitions': '2',
+    };
+    const created = await fetch(`${url}/connectors`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'orders', config: orders }),
+    });
+    expect(created.status, await created.text()).toBe(201);
+    const db = openDatabase(ordersDb);
+    for (let i = 0; i < 20; i++)
+      appendOutboxEvent(db, 'orders_outbox', { aggregateId: i % 5, eventType: 'OrderPlaced', payload: { i } });
+    db.close();
 
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -120,8 +141,22 @@ describe('the status page, in a real browser', () => {
     if (forReadme) await delay(2000);
     await shot.screenshot({ path: forReadme ? readmeScreenshot : join(dir, 'status-page.png') });
 
+    // Any connector of the worker: chosen in the page, or named in its address.
+    await page.getByTestId('connector-select').selectOption('orders', { timeout: 30_000 });
+    await page.getByTestId('connector-name').filter({ hasText: 'orders' }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get('connector')).toBe('orders');
+    await waitFor('the orders to be published', async () => (await numberIn(page, 'published-count')) === 20, {
+      timeoutMs: 60_000,
+    });
+    await expect.poll(() => page.getByTestId('partitions').locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('chart-throughput').locator('polyline').first().waitFor({ state: 'attached', timeout: 30_000 });
+    const direct = await context.newPage();
+    await direct.goto(`${url}/ui/?connector=orders`);
+    await direct.getByTestId('connector-name').filter({ hasText: 'orders' }).waitFor({ timeout: 30_000 });
+    expect(await direct.getByTestId('connector-select').inputValue()).toBe('orders');
+
     // Bull Board lists every partition queue; the token cookie the page set lets it in.
-    const queueName = (p: number) => `${config.connector.name}-p${String(p).padStart(3, '0')}`;
+    const queueName = (p: number, connector = config.connector.name) => `${connector}-p${String(p).padStart(3, '0')}`;
     await page.goto(`${url}/ui/queues`);
     await page.getByText(queueName(0), { exact: true }).first().waitFor({ timeout: 60_000 });
 
@@ -131,7 +166,11 @@ describe('the status page, in a real browser', () => {
       queues: { name: string; readOnlyMode: boolean }[];
     };
     expect(listed.queues.map((q) => q.name).sort()).toEqual(
-      Array.from({ length: config.pipeline.partitions }, (_, p) => queueName(p)),
+      [
+        ...Array.from({ length: config.pipeline.partitions }, (_, p) => queueName(p)),
+        queueName(0, 'orders'),
+        queueName(1, 'orders'),
+      ].sort(),
     );
     expect(listed.queues.every((q) => q.readOnlyMode)).toBe(true);
     for (const action of ['pause', 'promote', 'clean/completed', 'retry/failed', 'empty']) {

@@ -65,7 +65,6 @@ export async function createCaptureService(
       keys: connectorKeys,
       changed: () => fleet.sync(),
     };
-    const own = fleet.entries.get(config.connector.name)?.runtime;
     const runtimes = () => [...fleet.entries.values()].flatMap((entry) => (entry.runtime ? [entry.runtime] : []));
     const httpUrl = await startOpsHttp({
       config,
@@ -80,7 +79,7 @@ export async function createCaptureService(
       },
       addRoutes: (app) => {
         registerConnectorApi(app, { directory, configs, token: config.http.token, version });
-        if (own) registerStatusPage(app, { admin: own.admin, queues: own.queues });
+        registerStatusPage(app, { directory });
       },
     });
     return { httpUrl };

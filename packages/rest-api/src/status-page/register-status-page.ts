@@ -1,19 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { ConnectorAdmin } from '@outbox/pipeline';
-import type { PartitionQueues } from '@outbox/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../api-error.ts';
-import { singleConnector } from '../connector-directory.ts';
+import type { ConnectorDirectory } from '../connector-directory.ts';
 import { connectorFrom } from '../routes/connectors.ts';
+import { ConnectorHistories } from './connector-histories.ts';
 import { registerQueueBoard } from './queue-board.ts';
-import { StatusHistory, sampleOf, startSampling } from './status-history.ts';
 
 export interface StatusPageOptions {
-  admin: ConnectorAdmin;
-  /** The partition queues, shown read-only in Bull Board. */
-  queues: PartitionQueues;
+  /** The connectors the worker runs: each one's history is sampled, and its queues are in Bull Board. */
+  directory: ConnectorDirectory;
   /** How often the charts' history is sampled. @defaultValue 1000 */
   sampleIntervalMs?: number;
   /** How far back the history goes. @defaultValue 600000 (10 minutes) */
@@ -41,35 +38,25 @@ const historyQuery = z.object({ since: z.coerce.number({ error: 'milliseconds si
 
 /**
  * The status page at `/ui/` (the pipeline as a picture with live numbers, throughput and lag
- * charts, partitions, dead letters, pause and resume), the history its charts start from at
- * `GET /connectors/:name/history`, and Bull Board at `/ui/queues`. The page only reads the REST
- * API and calls its pause and resume, so it needs no routes of its own beyond its files.
+ * charts, partitions, dead letters, pause and resume, for any connector of the worker), the history
+ * its charts start from at `GET /connectors/:name/history`, and Bull Board at `/ui/queues` over
+ * every connector's queues. The page only reads the REST API and calls its pause and resume, so it
+ * needs no routes of its own beyond its files.
  */
 export function registerStatusPage(app: FastifyInstance, options: StatusPageOptions): void {
-  const { admin } = options;
-  const intervalMs = options.sampleIntervalMs ?? 1000;
-  const history = new StatusHistory(Math.ceil((options.historyMs ?? 600_000) / intervalMs));
-  let stopSampling: (() => void) | undefined;
-  // Every interval while a page watches (it polls the history), five times slower otherwise: a
-  // status read touches every partition's queue, and a second-by-second history nobody looks at
-  // cost an idle capture worker 0.3% of a core (measured).
-  let watchedAt = 0;
-  const watched = () => Date.now() - watchedAt < 60_000;
-  app.addHook('onReady', async () => {
-    stopSampling = startSampling(
-      async () => sampleOf(await admin.status()),
-      history,
-      () => (watched() ? intervalMs : intervalMs * 5),
-    );
+  const { directory } = options;
+  const histories = new ConnectorHistories(directory, {
+    intervalMs: options.sampleIntervalMs ?? 1000,
+    historyMs: options.historyMs ?? 600_000,
   });
-  app.addHook('onClose', async () => stopSampling?.());
+  app.addHook('onReady', async () => histories.start());
+  app.addHook('onClose', async () => histories.close());
 
-  const sampled = singleConnector({ admin });
   app.get('/connectors/:name/history', async (request) => {
-    connectorFrom(sampled, request.params);
+    const { admin } = connectorFrom(directory, request.params);
     const { since } = parseInput(historyQuery, request.query, 'query');
-    watchedAt = Date.now();
-    return { name: admin.name, intervalMs, samples: history.since(since) };
+    const history = histories.watch(admin.name);
+    return { name: admin.name, intervalMs: histories.intervalMs, samples: history?.since(since) ?? [] };
   });
 
   const assets = readAssets();
@@ -101,5 +88,5 @@ export function registerStatusPage(app: FastifyInstance, options: StatusPageOpti
     return file === 'index.html' || file === 'sign-in.html' ? reply.callNotFound() : send(reply, file);
   });
 
-  registerQueueBoard(app, options.queues);
+  registerQueueBoard(app, () => directory.names().flatMap((name) => directory.get(name)?.queues ?? []));
 }

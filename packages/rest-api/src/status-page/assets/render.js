@@ -101,6 +101,19 @@ export function renderStatus(status, rates) {
   );
 }
 
+/** The connectors to choose from, with `current` chosen; shown only when there is a choice to make. */
+export function renderConnectorChoice(names, current) {
+  const choice = byTestId('connector-choice');
+  const select = byTestId('connector-select');
+  // A connector named in the URL that the worker does not run stays listed: the banner says why it shows nothing.
+  const listed = names.includes(current) ? names : [current, ...names];
+  choice.hidden = listed.length < 2;
+  if ([...select.options].map((o) => o.value).join('\n') !== listed.join('\n')) {
+    select.replaceChildren(...listed.map((name) => new Option(name, name)));
+  }
+  select.value = current;
+}
+
 /** The latest dead letters (GET /connectors/:name/dlq), or why they cannot be shown. */
 export function renderDeadLetters(result) {
   const list = byTestId('dead-letters');

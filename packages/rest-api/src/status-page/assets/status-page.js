@@ -1,17 +1,21 @@
-// The status page: polls the connector's status and the sampled history every second, draws the
-// pipeline, charts and tables, and pauses or resumes the connector through the REST API.
+// The status page: polls a connector's status and the sampled history every second, draws the
+// pipeline, charts and tables, and pauses or resumes the connector through the REST API. The
+// connector is the one `?connector=` names, else the worker's first; a select offers the others.
 
 import { ApiFailure, api, useToken } from './api.js';
 import { drawChart, ratePoints } from './charts.js';
-import { byTestId, renderDeadLetters, renderStatus } from './render.js';
+import { byTestId, renderConnectorChoice, renderDeadLetters, renderStatus } from './render.js';
 
 const pollMs = 1000;
 /** The dead-letter list reads the whole dead-letter topic, so it is asked for rarely. */
 const deadLetterPollMs = 15_000;
 /** How far back the published and commit rates shown as numbers look, to smooth them. */
 const rateWindowMs = 5000;
+/** Connectors are created and deleted through the API: the choice is read again this often. */
+const connectorsPollMs = 10_000;
 
-let connector;
+let connector = new URLSearchParams(location.search).get('connector') || undefined;
+let connectorsReadAt = 0;
 let samples = [];
 let historyMs = 600_000;
 let intervalMs = 1000;
@@ -66,12 +70,37 @@ function drawCharts() {
   drawChart(byTestId('chart-lag'), [line('lag', (s) => s.lagSeconds)], options);
 }
 
+async function readConnectors() {
+  const names = await api('GET', 'connectors');
+  connectorsReadAt = Date.now();
+  connector ??= names[0];
+  if (connector) renderConnectorChoice(names, connector);
+}
+
+/** Shows another connector: its own history, dead letters and address (`?connector=`). */
+function choose(name) {
+  if (name === connector) return;
+  connector = name;
+  samples = [];
+  deadLettersAvailable = true;
+  deadLetterQuery = '?limit=5';
+  const url = new URL(location.href);
+  url.searchParams.set('connector', name);
+  history.replaceState(null, '', url);
+  renderDeadLetters('reading the dead-letter topic…');
+  refresh().catch(handleFailure);
+  refreshDeadLetters();
+}
+
 async function refresh() {
+  const shown = connector;
   const since = samples.at(-1)?.at;
   const [status, history] = await Promise.all([
     api('GET', path('/status')),
     api('GET', path(`/history${since === undefined ? '' : `?since=${since}`}`)),
   ]);
+  // Another connector was chosen meanwhile: these answers are not its.
+  if (shown !== connector) return;
   intervalMs = history.intervalMs;
   const cutoff = (history.samples.at(-1)?.at ?? Date.now()) - historyMs;
   samples = [...samples, ...history.samples].filter((s) => s.at >= cutoff);
@@ -82,9 +111,12 @@ async function refresh() {
 
 async function refreshDeadLetters() {
   if (!deadLettersAvailable) return;
+  const shown = connector;
   try {
-    renderDeadLetters(await api('GET', path(`/dlq${deadLetterQuery}`)));
+    const list = await api('GET', path(`/dlq${deadLetterQuery}`));
+    if (shown === connector) renderDeadLetters(list);
   } catch (error) {
+    if (shown !== connector) return;
     if (error instanceof ApiFailure && error.status === 400 && deadLetterQuery) {
       // A list route without `limit`: take the whole list and show its end.
       deadLetterQuery = '';
@@ -104,8 +136,8 @@ async function refreshDeadLetters() {
 async function loop() {
   if (!signedOut) {
     try {
-      connector ??= (await api('GET', 'connectors'))[0];
-      await refresh();
+      if (!connector || Date.now() - connectorsReadAt > connectorsPollMs) await readConnectors();
+      if (connector) await refresh();
     } catch (error) {
       handleFailure(error);
     }
@@ -128,6 +160,7 @@ async function act(action) {
   }
 }
 
+byTestId('connector-select').addEventListener('change', (event) => choose(event.target.value));
 byTestId('pause-button').addEventListener('click', () => act('pause'));
 byTestId('resume-button').addEventListener('click', () => act('resume'));
 byTestId('sign-in').addEventListener('submit', (event) => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Env } from './cli-args.ts';
 import { registerConnectorCommands } from './commands/connector.ts';
+import { registerConnectorsCommands } from './commands/connectors.ts';
 import { registerDeadLetterCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFleetCommands } from './commands/fleet.ts';
@@ -19,6 +20,7 @@ export function buildProgram(env: Env): Command {
   registerServiceCommands(program, env);
   registerLoadCommand(program, env);
   registerConnectorCommands(program, env);
+  registerConnectorsCommands(program, env);
   registerDeadLetterCommands(program, env);
   registerOffsetCommands(program, env);
   registerFleetCommands(program, env);

@@ -22,6 +22,7 @@ export {
   recordPublisherPartitions,
 } from './publisher/index.ts';
 export { formatDeadLetters, formatOffsets } from './status/format-admin.ts';
+export { type ConnectorSummary, formatConnectors } from './status/format-connectors.ts';
 export { formatStatus } from './status/format-status.ts';
 export {
   type ConnectorStatus,

@@ -3,10 +3,13 @@ import { OutboxError } from '@outbox/errors';
 /** A call to the REST API failed; the message says why in words a user can act on. */
 export class ApiCallError extends OutboxError {
   readonly status: number | null;
+  /** The API's `details`: for a 400, every field or config key at fault with its message. */
+  readonly details: unknown;
 
-  constructor(message: string, status: number | null, cause?: unknown) {
+  constructor(message: string, status: number | null, cause?: unknown, details?: unknown) {
     super(message, { code: 'API_CALL_FAILED', cause });
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -20,7 +23,13 @@ export class ConnectorApiClient {
     this.#token = token;
   }
 
-  async request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  /** `timeoutMs`: how long to wait for the answer. @defaultValue 30000 */
+  async request<T>(
+    method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const url = `${this.#baseUrl}${path}`;
     let response: Response;
     try {
@@ -31,7 +40,7 @@ export class ConnectorApiClient {
           ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -45,8 +54,9 @@ export class ConnectorApiClient {
     const text = await response.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) {
-      const message = (json as { message?: string } | undefined)?.message ?? response.statusText;
-      throw new ApiCallError(`${method} ${path} → ${response.status}: ${message}`, response.status);
+      const answer = json as { message?: string; details?: unknown } | undefined;
+      const message = answer?.message ?? response.statusText;
+      throw new ApiCallError(`${method} ${path} → ${response.status}: ${message}`, response.status, undefined, answer?.details);
     }
     return json as T;
   }

@@ -1,7 +1,7 @@
 import type { HeadResolution, PartitionOffset, RewindPlan } from '@outbox/pipeline';
 import type { Command } from 'commander';
 import { type Env, wholeNumber } from '../cli-args.ts';
-import { connectorPath as path, runApiCommand, say } from './api-command.ts';
+import { connectorOption, connectorPath as path, runApiCommand, say } from './api-command.ts';
 
 /** `offsets`, `offsets rewind` and `skip-head`: capture cursors and halted heads, like Kafka Connect's offsets API. */
 export function registerOffsetCommands(program: Command, env: Env): void {
@@ -9,13 +9,19 @@ export function registerOffsetCommands(program: Command, env: Env): void {
     .command('offsets')
     .description("each partition's capture cursor (last outbox id enqueued), rows in flight and oldest row in the outbox")
     .option('--json', "print the REST API's JSON for scripts")
-    .action((options: { json?: boolean }) =>
-      runApiCommand(env, 'offsets', async (api, connector) => {
-        const result = await api.request<{ offsets: PartitionOffset[] }>('GET', `${path(connector)}/offsets`);
-        const { formatOffsets } = await import('@outbox/pipeline');
-        say(options.json ? JSON.stringify(result, null, 2) : formatOffsets(result.offsets));
-        return 0;
-      }),
+    .addOption(connectorOption())
+    .action((options: { json?: boolean; connector?: string }) =>
+      runApiCommand(
+        env,
+        'offsets',
+        async (api, connector) => {
+          const result = await api.request<{ offsets: PartitionOffset[] }>('GET', `${path(connector)}/offsets`);
+          const { formatOffsets } = await import('@outbox/pipeline');
+          say(options.json ? JSON.stringify(result, null, 2) : formatOffsets(result.offsets));
+          return 0;
+        },
+        options.connector,
+      ),
     );
 
   offsets
@@ -23,15 +29,25 @@ export function registerOffsetCommands(program: Command, env: Env): void {
     .description("enqueue a partition's rows again from an outbox id, in order (only while the connector is paused)")
     .requiredOption('--partition <n>', 'the partition', wholeNumber(0))
     .option('--to <outboxId>', "the new cursor (default: just before the partition's oldest row in the outbox)", wholeNumber(0))
-    .action((options: { partition: number; to?: number }) =>
-      runApiCommand(env, 'offsets rewind', async (api, connector) => {
-        const body = { offsets: [{ partition: options.partition, ...(options.to === undefined ? {} : { offset: options.to }) }] };
-        const { rewound } = await api.request<{ rewound: RewindPlan[] }>('PATCH', `${path(connector)}/offsets`, body);
-        for (const r of rewound)
-          say(`partition ${r.partition}: cursor ${r.previous} → ${r.offset}; rows above it are enqueued again`);
-        return 0;
-      }),
-    );
+    .addOption(connectorOption())
+    .action((_options: { partition: number; to?: number }, command: Command) => {
+      // `offsets` has --connector too, and takes it wherever it stands on the command line.
+      const options = command.optsWithGlobals<{ partition: number; to?: number; connector?: string }>();
+      return runApiCommand(
+        env,
+        'offsets rewind',
+        async (api, connector) => {
+          const body = {
+            offsets: [{ partition: options.partition, ...(options.to === undefined ? {} : { offset: options.to }) }],
+          };
+          const { rewound } = await api.request<{ rewound: RewindPlan[] }>('PATCH', `${path(connector)}/offsets`, body);
+          for (const r of rewound)
+            say(`partition ${r.partition}: cursor ${r.previous} → ${r.offset}; rows above it are enqueued again`);
+          return 0;
+        },
+        options.connector,
+      );
+    });
 
   program
     .command('skip-head')
@@ -40,19 +56,25 @@ export function registerOffsetCommands(program: Command, env: Env): void {
     .option('--dead-letter', 'send it to the dead-letter topic (error class MANUAL) instead of dropping it')
     .option('--reason <text>', 'why, kept in the logs and the dead letter')
     .option('--force', "even when the halt is not the event's fault (broker down, timeouts): the event may be healthy")
-    .action((options: { partition: number; deadLetter?: boolean; reason?: string; force?: boolean }) =>
-      runApiCommand(env, 'skip-head', async (api, connector) => {
-        const body = {
-          action: options.deadLetter ? 'dead-letter' : 'skip',
-          ...(options.reason ? { reason: options.reason } : {}),
-          ...(options.force ? { force: true } : {}),
-        };
-        const r = await api.request<HeadResolution>('POST', `${path(connector)}/tasks/${options.partition}/head`, body);
-        const done = r.action === 'skip' ? 'skipped' : 'dead-lettered';
-        say(
-          `partition ${r.partition}: head event ${r.event.eventId} (outbox id ${r.event.outboxId}, ${r.event.eventType}) will be ${done}; partition restarted`,
-        );
-        return 0;
-      }),
+    .addOption(connectorOption())
+    .action((options: { partition: number; deadLetter?: boolean; reason?: string; force?: boolean; connector?: string }) =>
+      runApiCommand(
+        env,
+        'skip-head',
+        async (api, connector) => {
+          const body = {
+            action: options.deadLetter ? 'dead-letter' : 'skip',
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.force ? { force: true } : {}),
+          };
+          const r = await api.request<HeadResolution>('POST', `${path(connector)}/tasks/${options.partition}/head`, body);
+          const done = r.action === 'skip' ? 'skipped' : 'dead-lettered';
+          say(
+            `partition ${r.partition}: head event ${r.event.eventId} (outbox id ${r.event.outboxId}, ${r.event.eventType}) will be ${done}; partition restarted`,
+          );
+          return 0;
+        },
+        options.connector,
+      ),
     );
 }

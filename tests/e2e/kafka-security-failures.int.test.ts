@@ -145,10 +145,12 @@ describe('a Kafka connection that security refuses', () => {
       const kafka = securedKafka();
       const broker = listener === 'PLAINTEXT' ? kafka.broker.brokers[0] : kafka.broker.listeners[listener];
       const { env, config } = testEnvironment(settings(kafka));
+      // The capture worker needs Kafka only for operators' dead-letter requests: it queues the rows,
+      // which `outbox load` commits while it starts.
+      const capture = start('capture-worker', env);
       const load = start('cli', env, ['load', '--events', '50', '--aggregates', '5']);
       expect(await load.exited, load.output()).toBe(0);
-      // The capture worker needs Kafka only for operators' dead-letter requests: it queues the rows.
-      const api = await httpUrlOf(start('capture-worker', env));
+      const api = await httpUrlOf(capture);
       const status = `${api}/connectors/${config.connector.name}/status`;
       await waitFor('the capture worker to queue every row', async () => {
         const body = (await (await fetch(status)).json()) as { outbox?: { inFlight?: number } };

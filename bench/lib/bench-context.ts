@@ -8,6 +8,8 @@ export interface BenchContext {
   infra: BenchInfra;
   kafka: Kafka;
   quick: boolean;
+  /** How many runs of each drain (`--runs`); by default 3, or 1 with `--quick`. */
+  runs?: number;
   progress: (line: string) => void;
 }
 
@@ -15,18 +17,24 @@ export function createKafkaClient(infra: BenchInfra): Kafka {
   return new Kafka({ brokers: infra.broker.brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
 }
 
-/** A fresh connector: own database file, queues and topic, so runs never see each other's events. */
+/**
+ * A fresh connector: own database file, queues, topic and store of connector configs, so runs
+ * never see each other's events or connectors. Each app's HTTP server on a port the OS picks.
+ */
 export function freshPipeline(context: BenchContext, name: string) {
   const id = `${name}-${randomBytes(3).toString('hex')}`;
-  const topic = `bench.${id}.users`;
+  const topicOf = (aggregateType: string) => `bench.${id}.${aggregateType}`;
+  const topic = topicOf('users');
   const env: Record<string, string> = {
     OUTBOX_SQLITE_PATH: join(context.infra.dir, `${id}.sqlite`),
     OUTBOX_CONNECTOR_NAME: id,
+    OUTBOX_REDIS_PREFIX: id,
+    OUTBOX_HTTP_PORT: '0',
     OUTBOX_TOPIC_TEMPLATE: `bench.${id}.{aggregateType}`,
     KAFKA_BROKERS: context.infra.broker.brokers.join(','),
     REDIS_URL: context.infra.redis.url,
   };
-  return { id, topic, env, dbPath: env.OUTBOX_SQLITE_PATH ?? '' };
+  return { id, topic, topicOf, env, dbPath: env.OUTBOX_SQLITE_PATH ?? '' };
 }
 
 /** Benchmark topics stamp records with the broker's append time, the end point of latency. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -57,6 +57,8 @@ export async function startBenchInfra(options: { secured?: boolean } = {}): Prom
     ...(saslSsl && { saslSsl }),
     stop: async () => {
       await Promise.allSettled([broker.stop(), redis.stop()]);
+      // A full run leaves gigabytes of Kafka logs and databases behind.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

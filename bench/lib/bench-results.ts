@@ -11,7 +11,13 @@ import type { SteadyResult } from '../stages/steady.ts';
 export interface BenchResults {
   date: string;
   quick: boolean;
-  machine: { cpus: number; cpuModel: string; memoryGb: number };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    /** The 1, 5 and 15-minute load averages as the run started and ended: how much else ran. */
+    loadAverage?: { start: number[]; end: number[] };
+  };
   versions: { node: string; kafka: string; redis: string };
   kafkaCeiling?: KafkaCeiling;
   kafkajsCeiling?: KafkajsCeiling;
@@ -23,6 +29,8 @@ export interface BenchResults {
   drainTls?: DrainResult;
   /** The same drain with KAFKA_CLIENT=platformatic, by turns with `drain` (`--only drain-platformatic`). */
   drainPlatformatic?: DrainResult;
+  /** The same number of events over three connectors, by turns with `drain` (`--only drain,connectors-3`). */
+  drainConnectors?: DrainResult;
   steady?: SteadyResult;
   /** The same at 10,000 events/s (`--only steady-10k`). */
   steady10k?: SteadyResult;
@@ -30,3 +38,6 @@ export interface BenchResults {
   memory?: MemoryResult;
   targets: { name: string; result: string; reached: boolean }[];
 }
+
+/** The drains run by turns beside the plain one and judged against it. */
+export type DrainBeside = 'drainTls' | 'drainPlatformatic' | 'drainConnectors';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
-import { migrateOutbox, openDatabase, readOutboxDepth } from '@outbox/outbox-store';
+import { type Database, migrateOutbox, openDatabase, readOutboxDepth } from '@outbox/outbox-store';
 import { migrateUsers, UserService } from '@outbox/writer';
 
 /**
@@ -23,7 +23,8 @@ export function startApp(app: string, env: Record<string, string>): ChildProcess
   return child;
 }
 
-function appSettings(): Record<string, string> {
+/** The settings BENCH_APP_ENV gives every app (none when unset). */
+export function appSettings(): Record<string, string> {
   const given = process.env.BENCH_APP_ENV;
   if (!given) return {};
   const problem = new Error(`BENCH_APP_ENV must be a JSON object of strings, e.g. {"OUTBOX_JOB_MAX_ROWS":"100"}; got ${given}`);
@@ -38,10 +39,17 @@ function appSettings(): Record<string, string> {
 }
 
 export async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Rows to commit into one outbox table: `events` user changes. */
+export interface OutboxFill {
+  dbPath: string;
+  table: string;
+  events: number;
 }
 
 /**
@@ -55,33 +63,66 @@ export function fillOutbox(
   aggregates: number,
   options: { oneTransaction?: boolean } = {},
 ): string[] {
-  const db = openDatabase(dbPath, { synchronous: 'NORMAL' });
-  migrateUsers(db);
-  migrateOutbox(db, 'users_outbox');
-  const users = new UserService(db, 'users_outbox');
-  const existing = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-  const committed: string[] = [];
-  // The service's own transactions nest inside these as savepoints.
-  const fill = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const change =
-        i < aggregates && existing === 0 ? users.create(`user-${i}`) : users.rename(1 + (i % aggregates), `user-${i}`);
-      if (change) committed.push(change.eventId);
-    }
-  });
-  const step = options.oneTransaction ? events : 1000;
-  for (let from = 0; from < events; from += step) fill(from, Math.min(events, from + step));
-  db.close();
-  return committed;
+  return fillOutboxes([{ dbPath, table: 'users_outbox', events }], aggregates, options)[0] ?? [];
 }
 
-export function outboxDepth(dbPath: string): number {
-  return readOutboxDepth(dbPath, 'users_outbox');
+/**
+ * Fills outbox tables, in order, with user changes over `aggregates` users per database (the same
+ * events whatever the table, so that stages differ only in how many outboxes they read). With
+ * `oneTransaction`, each database takes all its rows in one transaction, and the transactions are
+ * committed one right after another once every table is filled, so that all the rows appear at
+ * once. Returns each fill's committed event ids, in commit order, for the verifier.
+ */
+export function fillOutboxes(fills: OutboxFill[], aggregates: number, options: { oneTransaction?: boolean } = {}): string[][] {
+  const databases = new Map<string, Database>();
+  const open = (path: string) => {
+    const known = databases.get(path);
+    if (known) return known;
+    const db = openDatabase(path, { synchronous: 'NORMAL' });
+    databases.set(path, db);
+    migrateUsers(db);
+    return db;
+  };
+  try {
+    const services = fills.map((fill) => {
+      const db = open(fill.dbPath);
+      migrateOutbox(db, fill.table);
+      return { db, users: new UserService(db, fill.table) };
+    });
+    if (options.oneTransaction) for (const db of databases.values()) db.exec('BEGIN IMMEDIATE');
+    const committed = fills.map((fill, f) => {
+      const { db, users } = services[f] as (typeof services)[number];
+      const ids: string[] = [];
+      // Inside BEGIN these are savepoints, as the service's own transactions are inside them.
+      const fillRange = db.transaction((from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const id = 1 + (i % aggregates);
+          const change = users.rename(id, `user-${i}`) ?? users.create(`user-${i}`);
+          ids.push(change.eventId);
+        }
+      });
+      for (let from = 0; from < fill.events; from += 1000) fillRange(from, Math.min(fill.events, from + 1000));
+      return ids;
+    });
+    if (options.oneTransaction) for (const db of databases.values()) db.exec('COMMIT');
+    return committed;
+  } finally {
+    for (const db of databases.values()) db.close();
+  }
 }
 
 /** Polls until the outbox is empty; returns the seconds it took. */
-export async function waitForEmptyOutbox(dbPath: string, startedAt: number, timeoutMs = 600_000): Promise<number> {
-  while (outboxDepth(dbPath) > 0) {
+export function waitForEmptyOutbox(dbPath: string, startedAt: number, timeoutMs = 600_000): Promise<number> {
+  return waitForEmptyOutboxes([{ dbPath, table: 'users_outbox' }], startedAt, timeoutMs);
+}
+
+/** Polls until every one of the outboxes is empty; returns the seconds it took. */
+export async function waitForEmptyOutboxes(
+  outboxes: { dbPath: string; table: string }[],
+  startedAt: number,
+  timeoutMs = 600_000,
+): Promise<number> {
+  while (outboxes.some((o) => readOutboxDepth(o.dbPath, o.table) > 0)) {
     if (performance.now() - startedAt > timeoutMs) throw new Error('the outbox did not drain in time');
     await sleep(50);
   }

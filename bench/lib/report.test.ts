@@ -6,7 +6,7 @@ import { markdownReport, svgChart } from './report.ts';
 const results: BenchResults = {
   date: '2026-01-01 00:00',
   quick: false,
-  machine: { cpus: 2, cpuModel: 'CPU', memoryGb: 24 },
+  machine: { cpus: 2, cpuModel: 'CPU', memoryGb: 24, loadAverage: { start: [1.25, 2, 3], end: [4, 5, 6] } },
   versions: { node: '24', kafka: '4.1.1', redis: '7' },
   kafkajsCeiling: { records: 10, publisherSettings: 60_000, bestSettings: 60_000, best: 'the publisher settings' },
   naive: { seconds: 15, events: 30_000, eventsPerSecond: 2000 },
@@ -20,6 +20,21 @@ const results: BenchResults = {
     events: 200_000,
     runs: [{ seconds: 8, eventsPerSecond: 25_000, duplicates: 0, lost: 0, outOfOrder: 0 }],
     medianEventsPerSecond: 25_000,
+  },
+  drainConnectors: {
+    over: '3 connectors (two tables in one database, one in another)',
+    events: 200_000,
+    runs: [
+      {
+        seconds: 6.5,
+        eventsPerSecond: 30_000,
+        duplicates: 0,
+        lost: 0,
+        outOfOrder: 0,
+        cpuMicrosPerEvent: { capture: 35, publisher: 50 },
+      },
+    ],
+    medianEventsPerSecond: 30_000,
   },
   steady: {
     targetRate: 1000,
@@ -41,6 +56,13 @@ describe('benchmark report', () => {
     expect(md).toContain(
       '| drain of 200,000 events over SASL_SSL, SCRAM-SHA-512, median of 1 (25,000) | 25,000 events/s (76% of plaintext); verifier: nothing lost or out of order |',
     );
+    expect(md).toContain(
+      '| drain of 200,000 events over 3 connectors (two tables in one database, one in another), median of 1 (30,000) | 30,000 events/s (91% of the single-connector drain); verifier: nothing lost or out of order |',
+    );
+    expect(md).toContain(
+      '| drain over 3 connectors: CPU-µs per event, per process (median of 1) | capture 35 µs, publisher 50 µs |',
+    );
+    expect(md).toContain('Load average (1 / 5 / 15 min): 1.3 / 2.0 / 3.0 at the start, 4.0 / 5.0 / 6.0 at the end.');
     expect(md).toContain('p50 3 ms, p95 9 ms, p99 25 ms, max 300 ms');
     expect(md).toContain('| steady p50 ≤ 10 ms | 3 ms | yes |');
   });
@@ -50,6 +72,7 @@ describe('benchmark report', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('pipeline drain');
     expect(svg).toContain('drain over SASL_SSL, SCRAM-SHA-512');
+    expect(svg).toContain('drain, 3 connectors');
     expect(svg).toContain('33,000 /s');
     expect(svg).toContain('300 ms');
   });

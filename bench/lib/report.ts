@@ -11,6 +11,11 @@ export function markdownReport(r: BenchResults): string {
   lines.push(
     `Run ${r.date} on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB; Node ${r.versions.node}, Kafka ${r.versions.kafka}, Redis ${r.versions.redis}${r.quick ? ' (--quick: small sizes)' : ''}.`,
   );
+  const load = r.machine.loadAverage;
+  if (load) {
+    const show = (l: number[]) => l.map((n) => n.toFixed(1)).join(' / ');
+    lines.push('', `Load average (1 / 5 / 15 min): ${show(load.start)} at the start, ${show(load.end)} at the end.`);
+  }
   lines.push('');
   lines.push('| measure | result |');
   lines.push('| --- | --- |');
@@ -32,8 +37,10 @@ export function markdownReport(r: BenchResults): string {
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
   for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
   if (r.drainPlatformatic) lines.push(drainRow(r.drainPlatformatic, r.drain, 'the kafkajs drain'));
+  if (r.drainConnectors) lines.push(drainRow(r.drainConnectors, r.drain, 'the single-connector drain'));
   for (const steady of [r.steady, r.steady10k]) if (steady) lines.push(...steadyRows(steady));
-  if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain));
+  if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain, 'drain'));
+  if (r.drainConnectors?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drainConnectors, 'drain over 3 connectors'));
   for (const row of r.scale ?? []) {
     const cpus = Object.entries(row.cpu)
       .filter(([k]) => k.startsWith('publisher'))
@@ -71,10 +78,10 @@ function steadyRows(s: SteadyResult): string[] {
 }
 
 /** Each process's CPU-µs per event over the drain, the median of the runs: what more cores would buy. */
-function cpuPerEventRow(drain: DrainResult): string {
+function cpuPerEventRow(drain: DrainResult, what: string): string {
   const names = Object.keys(drain.runs[0]?.cpuMicrosPerEvent ?? {});
   const cells = names.map((name) => `${name} ${median(drain.runs.map((run) => run.cpuMicrosPerEvent?.[name] ?? 0))} µs`);
-  return `| drain: CPU-µs per event, per process (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
+  return `| ${what}: CPU-µs per event, per process (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
 }
 
 /** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */
@@ -102,6 +109,7 @@ export function svgChart(r: BenchResults): string {
   if (r.drain) bars.push(['pipeline drain', r.drain.medianEventsPerSecond]);
   if (r.drainTls) bars.push([`drain over ${r.drainTls.over ?? 'TLS'}`, r.drainTls.medianEventsPerSecond]);
   if (r.drainPlatformatic) bars.push(['drain, @platformatic/kafka', r.drainPlatformatic.medianEventsPerSecond]);
+  if (r.drainConnectors) bars.push(['drain, 3 connectors', r.drainConnectors.medianEventsPerSecond]);
   for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);
   if (r.naive) bars.push(['naive relay', r.naive.eventsPerSecond]);
   const latency: [string, number][] = r.steady

@@ -35,6 +35,14 @@ describe('benchmark targets', () => {
     expect(t['drain ≥ 70% of the kafkajs ceiling (publisher settings)']).toBe('80% yes');
   });
 
+  it('judges three connectors against the single-connector drain of the same run', () => {
+    const drain = (medianEventsPerSecond: number) => ({ events: 200_000, runs: [], medianEventsPerSecond });
+    const name = 'drain over 3 connectors ≥ 90% of the single-connector drain';
+    expect(reached({ ...base, drain: drain(20_000), drainConnectors: drain(18_000) })[name]).toBe('90% yes');
+    expect(reached({ ...base, drain: drain(20_000), drainConnectors: drain(17_000) })[name]).toBe('85% no');
+    expect(reached({ ...base, drainConnectors: drain(17_000) })[name]).toBeUndefined();
+  });
+
   it('counts a 10,000/s stage whose writer fell short as not reached, whatever its latency', () => {
     const steady = {
       targetRate: 10_000,

@@ -7,7 +7,8 @@ export type Target = BenchResults['targets'][number];
  * The targets the run is judged by, each from figures of this same run, as ratios where the
  * machine's speed varies (issue 13): the drain against Kafka's own perf-test and against the
  * ceiling of the client the publishers use, latency at 1,000 and 10,000 events/s with idle cost,
- * memory, and publishers scaling without a coordination tax.
+ * memory, and publishers scaling without a coordination tax; and (issue 14) three connectors
+ * draining together about as fast as one.
  */
 export function evaluateTargets(r: BenchResults, client: 'kafkajs' | 'platformatic' = 'kafkajs'): Target[] {
   const targets: Target[] = [];
@@ -22,6 +23,10 @@ export function evaluateTargets(r: BenchResults, client: 'kafkajs' | 'platformat
   if (d && ceiling) {
     const ratio = d.medianEventsPerSecond / ceiling.publisherSettings;
     target(`drain ≥ 70% of the ${client} ceiling (publisher settings)`, percent(ratio), ratio >= 0.7);
+  }
+  if (d && r.drainConnectors) {
+    const ratio = r.drainConnectors.medianEventsPerSecond / Math.max(1, d.medianEventsPerSecond);
+    target('drain over 3 connectors ≥ 90% of the single-connector drain', percent(ratio), ratio >= 0.9);
   }
   if (d && r.naive) {
     const ratio = d.medianEventsPerSecond / Math.max(1, r.naive.eventsPerSecond);

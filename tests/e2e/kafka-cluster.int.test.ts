@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 describe('a replicated Kafka cluster losing brokers under load', () => {
-  const scenario = kafkaBelowMinIsr();
+  // The scenario starts its first broker again once Kafka is audited, so that the matrix's next
+  // scenario finds the cluster whole; this file closes the cluster right after, so it does not.
+  const { cleanup: _restartForTheNextScenario, ...scenario } = kafkaBelowMinIsr();
   it(scenario.fault, async () => {
     const outcome = await runScenario(scenario, size, infra);
     rows.push(outcome.row);

@@ -5,17 +5,20 @@ import { issueCertificate } from '@outbox/infra';
 import { securityFailure } from '@outbox/kafka';
 import { platformaticProducerClient } from '@outbox/kafka/platformatic';
 import {
+  type AppProcess,
   httpUrlOf,
   mtlsEnv,
   outboxDepth,
   type SecuredKafka,
   saslEnv,
+  spawnApp,
+  type TestEnvironment,
   testEnvironment,
   useApps,
   useSecuredKafka,
   waitFor,
 } from '@outbox/testkit';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const start = useApps();
 const user = { username: 'outbox-relay', password: 'right-password-0c4d1e' };
@@ -139,24 +142,31 @@ function isInfoOrBelow(line: string): boolean {
 }
 
 describe('a Kafka connection that security refuses', () => {
+  // One outbox for every case, its rows queued in Redis, on which each case starts a publisher
+  // with its own refused setting: a capture worker and a load of their own per case would only
+  // repeat the same set-up. The capture worker works on the run's shared broker (it needs Kafka
+  // only for operators' dead-letter requests) and keeps running until the last case is done.
+  let queued: TestEnvironment;
+  let capture: AppProcess | undefined;
+  beforeAll(async () => {
+    queued = testEnvironment();
+    capture = spawnApp('capture-worker', queued.env);
+    const load = spawnApp('cli', queued.env, ['load', '--events', '50', '--aggregates', '5']);
+    expect(await load.exited, load.output()).toBe(0);
+    const status = `${await httpUrlOf(capture)}/connectors/${queued.config.connector.name}/status`;
+    await waitFor('the capture worker to queue every row', async () => {
+      const body = (await (await fetch(status)).json()) as { outbox?: { inFlight?: number } };
+      return body.outbox?.inFlight === 50;
+    });
+  });
+  afterAll(() => capture?.stop('SIGKILL'));
+
   it.each(cases)(
     '$name: the publisher exits 3 with one line naming the broker and the cause; the outbox keeps every row',
     async ({ settings, listener, cause }) => {
       const kafka = securedKafka();
       const broker = listener === 'PLAINTEXT' ? kafka.broker.brokers[0] : kafka.broker.listeners[listener];
-      const { env, config } = testEnvironment(settings(kafka));
-      // The capture worker needs Kafka only for operators' dead-letter requests: it queues the rows,
-      // which `outbox load` commits while it starts.
-      const capture = start('capture-worker', env);
-      const load = start('cli', env, ['load', '--events', '50', '--aggregates', '5']);
-      expect(await load.exited, load.output()).toBe(0);
-      const api = await httpUrlOf(capture);
-      const status = `${api}/connectors/${config.connector.name}/status`;
-      await waitFor('the capture worker to queue every row', async () => {
-        const body = (await (await fetch(status)).json()) as { outbox?: { inFlight?: number } };
-        return body.outbox?.inFlight === 50;
-      });
-      const publisher = start('publisher-worker', env);
+      const publisher = start('publisher-worker', { ...queued.env, ...settings(kafka) });
       const exit = await Promise.race([
         publisher.exited,
         new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000)),
@@ -170,7 +180,7 @@ describe('a Kafka connection that security refuses', () => {
       expect(line).not.toMatch(stackFrame);
       expect(line).toContain(`publisher-worker: cannot start: Kafka at ${broker}: ${cause}`);
       for (const secret of [user.password, wrongPassword, keyPassword, tokenCommandSecret]) expect(output).not.toContain(secret);
-      expect(outboxDepth(config.sqlite.path)).toBe(50);
+      expect(outboxDepth(queued.config.sqlite.path)).toBe(50);
     },
   );
 

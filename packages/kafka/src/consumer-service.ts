@@ -10,26 +10,32 @@ export interface ConsumerServiceOptions {
   fromBeginning?: boolean;
   write: (line: string) => void;
   colour?: boolean;
+  /**
+   * The topics to print, names or patterns of topics that exist when it starts.
+   * @defaultValue the connector's topic (every type's, with an aggregate-type column)
+   */
+  topics?: readonly (string | RegExp)[];
 }
 
-/** The console consumer of the original demo: prints every event of the connector's topic. */
+/** The console consumer of the original demo: prints every event of the connector's topic (or of `topics`). */
 export async function createConsumerService(
   { config, logger }: { config: Config; logger: Logger },
   options: ConsumerServiceOptions,
 ): Promise<{ close: () => Promise<void> }> {
   const kafka = createKafka(config.kafka, logger);
   // A table with an aggregate-type column has a topic per type: every one, present and to come.
-  const topic =
+  const topics = options.topics ?? [
     config.outbox.routeByField === undefined
       ? topicFor(config.kafka.topicTemplate, config.outbox.aggregateType)
-      : topicPattern(config.kafka.topicTemplate);
+      : topicPattern(config.kafka.topicTemplate),
+  ];
   let printer: { close: () => Promise<void> } | undefined;
   await connectWithRetry(
     'consumer',
     async () => {
       printer = await printEvents({
         kafka,
-        topics: [topic],
+        topics,
         groupId: options.groupId ?? `${config.connector.name}-console`,
         fromBeginning: options.fromBeginning,
         write: options.write,
@@ -40,6 +46,6 @@ export async function createConsumerService(
     },
     { kafka: config.kafka, logger },
   );
-  logger.info({ topic }, `printing events of ${topic}`);
+  logger.info({ topics: topics.map(String) }, `printing events of ${topics.join(', ')}`);
   return { close: async () => printer?.close() };
 }

@@ -20,9 +20,13 @@ describe('the one-capture-worker lock', () => {
     // Spelled out: join() would resolve the `..` itself.
     const dotDot = `${dir}/sub/../db.sqlite`;
 
-    for (const path of [symlink, hardLink, dotDot]) {
-      // Each with a port of its own (the OS picks), as a second worker on the same host would be.
-      const second = start('cli', { ...env, OUTBOX_SQLITE_PATH: path }, ['capture']);
+    // Each with a port of its own (the OS picks), as a second worker on the same host would be;
+    // started together, since each meets the first one's lock on its own.
+    const seconds = [symlink, hardLink, dotDot].map((path) => ({
+      path,
+      second: start('cli', { ...env, OUTBOX_SQLITE_PATH: path }, ['capture']),
+    }));
+    for (const { path, second } of seconds) {
       const outcome = await Promise.race([second.exited, sleep(30_000).then(() => 'still running')]);
       expect(outcome, `a second capture worker through ${path}`).toBe(1);
       expect(second.output()).toContain(`another capture worker is already running for ${path}`);

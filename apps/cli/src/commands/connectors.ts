@@ -74,10 +74,7 @@ export function registerConnectorsCommands(program: Command, env: Env): void {
     .option('--config <file>', 'a JSON config map, or Kafka Connect\'s {"name", "config"} (- reads stdin)')
     .option('--set <key=value...>', "a setting, over the file's (e.g. --set outbox.table=orders_outbox)")
     .action((name: string, flags: SettingsFlags, command: Command) => {
-      const input = settingsOrExit(command, flags);
-      if (input.name !== undefined && input.name !== name) {
-        command.error(`error: --config names the connector "${input.name}", not "${name}"`, { exitCode: 2 });
-      }
+      const input = settingsOrExit(command, flags, name);
       return runApiCommand(env, 'connectors create', (api) =>
         refusedConfig('connectors create', async () => {
           const info = await api.request<ConnectorInfo>('POST', '/connectors', { name, config: input.settings });
@@ -111,10 +108,7 @@ export function registerConnectorsCommands(program: Command, env: Env): void {
     .option('--config <file>', "the whole new config, in place of the connector's (- reads stdin)")
     .option('--set <key=value...>', 'change these settings and keep the others')
     .action((name: string, flags: SettingsFlags, command: Command) => {
-      const input = settingsOrExit(command, flags);
-      if (input.name !== undefined && input.name !== name) {
-        command.error(`error: --config names the connector "${input.name}", not "${name}"`, { exitCode: 2 });
-      }
+      const input = settingsOrExit(command, flags, name);
       return runApiCommand(env, 'connectors update', (api) =>
         refusedConfig('connectors update', async () => {
           const current = await currentConfig(api, name);
@@ -159,14 +153,22 @@ export function registerConnectorsCommands(program: Command, env: Env): void {
     });
 }
 
-/** The settings the flags give, or a usage error (exit 2) before anything is sent. */
-function settingsOrExit(command: Command, flags: SettingsFlags): ReturnType<typeof readSettings> {
+/**
+ * The settings the flags give, or a usage error (exit 2) before anything is sent: also when a
+ * `--config` file names another connector than `name`.
+ */
+function settingsOrExit(command: Command, flags: SettingsFlags, name?: string): ReturnType<typeof readSettings> {
+  let input: ReturnType<typeof readSettings>;
   try {
-    return readSettings(flags);
+    input = readSettings(flags);
   } catch (error) {
     if (!(error instanceof SettingsInputError)) throw error;
     return command.error(`error: ${error.message}`, { exitCode: 2 });
   }
+  if (name !== undefined && input.name !== undefined && input.name !== name) {
+    command.error(`error: --config names the connector "${input.name}", not "${name}"`, { exitCode: 2 });
+  }
+  return input;
 }
 
 /** A config the API refused as not valid: its message and every bad key, and exit 2. */

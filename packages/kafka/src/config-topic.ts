@@ -1,6 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { readTopicsToEnd } from './read-topics.ts';
-import { topicOffsets } from './topic-offsets.ts';
 
 export interface ConfigTopicOptions {
   topic: string;
@@ -17,6 +16,8 @@ export class ConfigTopic<T> {
   readonly #kafka: Kafka;
   readonly #options: ConfigTopicOptions;
   #producer: Producer | undefined;
+  /** Kept connected: the end offset is asked every few seconds by every process. */
+  #admin: Admin | undefined;
   #ready: Promise<void> | undefined;
   /** The end offsets at the last read, and what it found: read again only when they move. */
   #last: { ends: string; documents: Map<string, T> } | undefined;
@@ -29,7 +30,7 @@ export class ConfigTopic<T> {
   /** Every document by name, as the topic has them now. */
   async read(): Promise<Map<string, T>> {
     await this.#ensureTopic();
-    const ends = (await topicOffsets(this.#kafka, this.#options.topic)).map((o) => `${o.partition}:${o.high}`).join(',');
+    const ends = await this.#ends();
     if (this.#last?.ends === ends) return new Map(this.#last.documents);
     const documents = new Map<string, T>();
     for (const record of await readTopicsToEnd(this.#kafka, [this.#options.topic], { groupPrefix: 'outbox-configs' })) {
@@ -52,6 +53,25 @@ export class ConfigTopic<T> {
 
   async close(): Promise<void> {
     await this.#producer?.disconnect();
+    await this.#admin?.disconnect();
+  }
+
+  /** The topic's end offsets, as text to compare; a failed ask drops the admin client, so the next one starts afresh. */
+  async #ends(): Promise<string> {
+    try {
+      if (!this.#admin) {
+        const admin = this.#kafka.admin();
+        await admin.connect();
+        this.#admin = admin;
+      }
+      const offsets = await this.#admin.fetchTopicOffsets(this.#options.topic);
+      return offsets.map((o) => `${o.partition}:${o.high}`).join(',');
+    } catch (error) {
+      const admin = this.#admin;
+      this.#admin = undefined;
+      await admin?.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   async #send(key: string, value: string | null): Promise<void> {

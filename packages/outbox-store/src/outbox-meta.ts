@@ -14,19 +14,26 @@ export interface OutboxMeta {
   setConnectorState(state: ConnectorState): void;
 }
 
-export function outboxMeta(db: Database): OutboxMeta {
+/**
+ * The key of a table's connector state: each table of a database is a connector of its own, so a
+ * pause of one is not a pause of the others.
+ */
+export const connectorStateKey = (table: string) => `connectorState:${table}`;
+
+export function outboxMeta(db: Database, table: string): OutboxMeta {
   const instance = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'instanceId'");
-  const state = db.prepare<[], { value: string }>("SELECT value FROM outbox_meta WHERE key = 'connectorState'");
-  const setState = db.prepare<[string]>(
-    "INSERT INTO outbox_meta (key, value) VALUES ('connectorState', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  const state = db.prepare<[string], { value: string }>('SELECT value FROM outbox_meta WHERE key = ?');
+  const setState = db.prepare<[string, string]>(
+    'INSERT INTO outbox_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
+  const key = connectorStateKey(table);
   return {
     instanceId: () => {
       const row = instance.get();
       if (!row) throw new Error('outbox_meta has no instanceId: run migrateOutbox first');
       return row.value;
     },
-    connectorState: () => (state.get()?.value === 'PAUSED' ? 'PAUSED' : 'RUNNING'),
-    setConnectorState: (value) => void setState.run(value),
+    connectorState: () => (state.get(key)?.value === 'PAUSED' ? 'PAUSED' : 'RUNNING'),
+    setConnectorState: (value) => void setState.run(key, value),
   };
 }

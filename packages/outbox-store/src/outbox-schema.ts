@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { quoteIdentifier } from './identifiers.ts';
 import { type Migration, runMigrations } from './migrations.ts';
 import type { Database } from './open-database.ts';
+import { connectorStateKey } from './outbox-meta.ts';
 import { type OutboxTable, toOutboxTable } from './outbox-table.ts';
 
 function outboxMigrations(shape: OutboxTable): Migration[] {
@@ -71,6 +72,13 @@ function outboxMigrations(shape: OutboxTable): Migration[] {
       name: 'dead letters keep their aggregate type',
       // A table with an aggregate-type column sends each type's dead letters to a topic of its own.
       up: (db) => db.exec(`ALTER TABLE ${quoteIdentifier(`${table}_dead_letters`)} ADD COLUMN aggregateType TEXT`),
+    },
+    {
+      version: 5,
+      name: 'connector state per table',
+      // The pause was kept once per database while a database had one connector; the first table
+      // migrated (at the upgrade, the only one) takes it over, so a paused connector stays paused.
+      up: (db) => db.prepare("UPDATE outbox_meta SET key = ? WHERE key = 'connectorState'").run(connectorStateKey(table)),
     },
   ];
 }

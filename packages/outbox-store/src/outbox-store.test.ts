@@ -105,4 +105,17 @@ describe('outbox store', () => {
     lock.release();
     acquireCaptureLock(path).release();
   });
+
+  it('keeps each table’s pause apart, and a pause kept before per database goes to the table migrated first', () => {
+    const { db, store } = freshDb();
+    migrateOutbox(db, 'orders_outbox');
+    const orders = createOutboxStore(db, 'orders_outbox');
+    orders.setConnectorState('PAUSED');
+    expect([store.connectorState(), orders.connectorState()]).toEqual(['RUNNING', 'PAUSED']);
+    // A database from before: one key for its one connector.
+    db.prepare("INSERT INTO outbox_meta (key, value) VALUES ('connectorState', 'PAUSED')").run();
+    db.prepare("DELETE FROM outbox_schema_migrations WHERE scope = 'outbox:users_outbox' AND version = 5").run();
+    migrateOutbox(db, 'users_outbox');
+    expect(store.connectorState()).toBe('PAUSED');
+  });
 });

@@ -148,7 +148,7 @@ export function createOutboxStore(db: Database, table: string | OutboxTable): Ou
     keepDeadLetters,
     stats: () => stats.get() ?? { depth: 0, oldestId: null, oldestOccurredAt: null },
     lastAssignedId: () => lastAssigned.get()?.seq ?? 0,
-    ...outboxMeta(db),
+    ...outboxMeta(db, shape.name),
   };
 }
 

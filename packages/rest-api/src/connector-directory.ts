@@ -16,6 +16,8 @@ export interface ConnectorHandle {
 export interface ConnectorDirectory {
   names(): string[];
   get(name: string): ConnectorHandle | undefined;
+  /** Why a connector that is configured is not running (it failed to start and is tried again). @defaultValue none */
+  failure?(name: string): string | undefined;
 }
 
 /** One connector's problem with a config: its key and what was expected. */

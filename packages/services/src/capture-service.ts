@@ -52,6 +52,7 @@ export async function createCaptureService(
     const directory: ConnectorDirectory = {
       names: () => [...fleet.entries.keys()],
       get: (name) => fleet.entries.get(name)?.runtime,
+      failure: (name) => fleet.entries.get(name)?.error,
     };
     const configs: ConnectorConfigs = {
       list: async () =>

@@ -57,6 +57,8 @@ export class ConnectorFleet<R extends ConnectorRuntime> {
     return this.#turn(async () => {
       if (this.#closing) return;
       const wanted = await this.#registry.list();
+      // A connector failing to start again the same way is not logged again.
+      const failed = new Map([...this.#entries].flatMap(([name, entry]) => (entry.error ? [[name, entry.error]] : [])));
       for (const [name, entry] of this.#entries) {
         if (entry.definition.origin === 'file') continue;
         const next = wanted.get(name);
@@ -70,8 +72,10 @@ export class ConnectorFleet<R extends ConnectorRuntime> {
           this.#entries.set(name, { definition, runtime: await this.#start(definition) });
           this.#log.info({ connector: name }, `connector ${name} started`);
         } catch (error) {
-          this.#entries.set(name, { definition, error: (error as Error).message });
-          this.#log.error({ connector: name, err: error }, `connector ${name} could not start; trying again`);
+          const reason = (error as Error).message;
+          this.#entries.set(name, { definition, error: reason });
+          if (failed.get(name) !== reason)
+            this.#log.error({ connector: name, err: error }, `connector ${name} could not start; trying again`);
         }
       }
     });
@@ -98,7 +102,10 @@ export class ConnectorFleet<R extends ConnectorRuntime> {
         failing = false;
       } catch (error) {
         // Kafka down: the connectors running go on as they are.
-        if (!failing) this.#log.warn({ err: error }, 'cannot read the stored connector configs; the running connectors go on');
+        if (!failing) {
+          const reason = (error as Error).message;
+          this.#log.warn({ reason }, `cannot read the stored connector configs (${reason}); the running connectors go on`);
+        }
         failing = true;
       }
       await sleep(syncIntervalMs, this.#stop.signal).catch(() => undefined);

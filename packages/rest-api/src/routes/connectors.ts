@@ -13,6 +13,10 @@ export const taskParams = connectorParams.extend({
 export function connectorFrom(directory: ConnectorDirectory, params: unknown): ConnectorHandle {
   const { name } = parseInput(connectorParams, params, 'path');
   const handle = directory.get(name);
+  const failure = directory.failure?.(name);
+  if (!handle && failure !== undefined) {
+    throw new ApiError(503, 'CONNECTOR_FAILED', `connector "${name}" could not start (${failure}); it is tried again`);
+  }
   if (!handle) {
     const names = directory.names();
     const there =

@@ -31,6 +31,8 @@ export type DrainRun = {
   outOfOrder: number;
   /** CPU-µs per event of each process over the drain (user + system, from /proc). */
   cpuMicrosPerEvent?: Record<string, number>;
+  /** With several outboxes: the seconds until each was empty, by table. */
+  emptiedSeconds?: Record<string, number>;
   /** The machine's 1-minute load average as the run ended: how much else was running. */
   loadAverage?: number;
 };
@@ -71,7 +73,7 @@ export async function drainOnce(context: BenchContext, pipeline: DrainPipeline, 
     });
     meter.start();
     const started = performance.now();
-    await waitForEmptyOutboxes(outboxes, started);
+    const emptied = await waitForEmptyOutboxes(outboxes, started);
     for (const [i, { topic }] of outboxes.entries()) {
       while ((await topicSize(context.kafka, topic)) < warmUpEvents + (shares[i] ?? 0)) await sleep(20);
     }
@@ -88,10 +90,21 @@ export async function drainOnce(context: BenchContext, pipeline: DrainPipeline, 
       verdict.outOfOrder += report.outOfOrder;
     }
     const loadAverage = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+    const emptiedSeconds =
+      outboxes.length > 1
+        ? Object.fromEntries(outboxes.map((o, i) => [o.table, Math.round((emptied[i] ?? 0) * 100) / 100]))
+        : undefined;
     context.progress(
-      `${name}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s, verifier: ${verdict.lost} lost, ${verdict.outOfOrder} out of order; CPU-µs/event ${JSON.stringify(cpuMicros)}; load average ${loadAverage}`,
+      `${name}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s, verifier: ${verdict.lost} lost, ${verdict.outOfOrder} out of order; CPU-µs/event ${JSON.stringify(cpuMicros)}${emptiedSeconds ? `; each outbox empty after (s) ${JSON.stringify(emptiedSeconds)}` : ''}; load average ${loadAverage}`,
     );
-    return { seconds, eventsPerSecond: Math.round(events / seconds), ...verdict, cpuMicrosPerEvent: cpuMicros, loadAverage };
+    return {
+      seconds,
+      eventsPerSecond: Math.round(events / seconds),
+      ...verdict,
+      cpuMicrosPerEvent: cpuMicros,
+      ...(emptiedSeconds && { emptiedSeconds }),
+      loadAverage,
+    };
   } finally {
     await Promise.all([capture, publisher].map(stopApp));
   }

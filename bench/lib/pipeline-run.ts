@@ -112,19 +112,25 @@ export function fillOutboxes(fills: OutboxFill[], aggregates: number, options: {
 }
 
 /** Polls until the outbox is empty; returns the seconds it took. */
-export function waitForEmptyOutbox(dbPath: string, startedAt: number, timeoutMs = 600_000): Promise<number> {
-  return waitForEmptyOutboxes([{ dbPath, table: 'users_outbox' }], startedAt, timeoutMs);
+export async function waitForEmptyOutbox(dbPath: string, startedAt: number, timeoutMs = 600_000): Promise<number> {
+  const [seconds] = await waitForEmptyOutboxes([{ dbPath, table: 'users_outbox' }], startedAt, timeoutMs);
+  return seconds ?? 0;
 }
 
-/** Polls until every one of the outboxes is empty; returns the seconds it took. */
+/** Polls until every one of the outboxes is empty; returns the seconds each took, in the order given. */
 export async function waitForEmptyOutboxes(
   outboxes: { dbPath: string; table: string }[],
   startedAt: number,
   timeoutMs = 600_000,
-): Promise<number> {
-  while (outboxes.some((o) => readOutboxDepth(o.dbPath, o.table) > 0)) {
+): Promise<number[]> {
+  const emptied: (number | undefined)[] = outboxes.map(() => undefined);
+  for (;;) {
+    for (const [i, o] of outboxes.entries()) {
+      if (emptied[i] === undefined && readOutboxDepth(o.dbPath, o.table) === 0)
+        emptied[i] = (performance.now() - startedAt) / 1000;
+    }
+    if (emptied.every((seconds) => seconds !== undefined)) return emptied.map((seconds) => seconds ?? 0);
     if (performance.now() - startedAt > timeoutMs) throw new Error('the outbox did not drain in time');
     await sleep(50);
   }
-  return (performance.now() - startedAt) / 1000;
 }

@@ -32,6 +32,7 @@ const results: BenchResults = {
         lost: 0,
         outOfOrder: 0,
         cpuMicrosPerEvent: { capture: 35, publisher: 50 },
+        emptiedSeconds: { users_outbox: 6.4, orders_outbox: 6.41, payments_outbox: 3 },
       },
     ],
     medianEventsPerSecond: 30_000,
@@ -61,6 +62,9 @@ describe('benchmark report', () => {
     );
     expect(md).toContain(
       '| drain over 3 connectors: CPU-µs per event, per process (median of 1) | capture 35 µs, publisher 50 µs |',
+    );
+    expect(md).toContain(
+      '| drain over 3 connectors: each outbox empty after (median of 1) | users_outbox 6.4 s, orders_outbox 6.4 s, payments_outbox 3.0 s |',
     );
     expect(md).toContain('Load average (1 / 5 / 15 min): 1.3 / 2.0 / 3.0 at the start, 4.0 / 5.0 / 6.0 at the end.');
     expect(md).toContain('p50 3 ms, p95 9 ms, p99 25 ms, max 300 ms');

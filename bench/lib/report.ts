@@ -41,6 +41,7 @@ export function markdownReport(r: BenchResults): string {
   for (const steady of [r.steady, r.steady10k]) if (steady) lines.push(...steadyRows(steady));
   if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain, 'drain'));
   if (r.drainConnectors?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drainConnectors, 'drain over 3 connectors'));
+  if (r.drainConnectors?.runs[0]?.emptiedSeconds) lines.push(emptiedRow(r.drainConnectors));
   for (const row of r.scale ?? []) {
     const cpus = Object.entries(row.cpu)
       .filter(([k]) => k.startsWith('publisher'))
@@ -82,6 +83,15 @@ function cpuPerEventRow(drain: DrainResult, what: string): string {
   const names = Object.keys(drain.runs[0]?.cpuMicrosPerEvent ?? {});
   const cells = names.map((name) => `${name} ${median(drain.runs.map((run) => run.cpuMicrosPerEvent?.[name] ?? 0))} µs`);
   return `| ${what}: CPU-µs per event, per process (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
+}
+
+/** With several outboxes, when each was empty (median of the runs): whether one connector held back another. */
+function emptiedRow(drain: DrainResult): string {
+  const tables = Object.keys(drain.runs[0]?.emptiedSeconds ?? {});
+  const cells = tables.map(
+    (table) => `${table} ${median(drain.runs.map((run) => run.emptiedSeconds?.[table] ?? 0)).toFixed(1)} s`,
+  );
+  return `| drain over ${tables.length} connectors: each outbox empty after (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
 }
 
 /** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */

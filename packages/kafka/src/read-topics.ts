@@ -3,6 +3,9 @@ import { OutboxError } from '@outbox/errors';
 import type { Kafka } from 'kafkajs';
 import { topicOffsets } from './topic-offsets.ts';
 
+/** Which records of Kafka transactions a read sees, as a consumer's isolation.level. */
+export type ReadIsolation = 'read_committed' | 'read_uncommitted';
+
 export interface TopicRecord {
   topic: string;
   partition: number;
@@ -20,6 +23,10 @@ export interface TopicRecord {
  * verification never mistakes a slow consumer for a lost event. Missing topics read as empty,
  * unless `requireTopics` is set: then they are a `TOPIC_MISSING` error naming them.
  * A record without a value (a tombstone, or a dead letter too large to keep its value) reads as ''.
+ *
+ * On topics written in Kafka transactions the end offsets are the last stable offsets, in either
+ * isolation: kafkajs' admin asks for them read committed. Records of a transaction still open when
+ * the read starts are not read, and the read does not wait for it to end.
  */
 export async function readTopicsToEnd(
   kafka: Kafka,
@@ -35,6 +42,11 @@ export async function readTopicsToEnd(
      * first dead letter. @defaultValue false
      */
     requireTopics?: boolean;
+    /**
+     * `read_committed` leaves out the records of aborted transactions, as the topics' consumers
+     * would (kafkajs' consumer default); `read_uncommitted` reads them too. @defaultValue 'read_committed'
+     */
+    isolation?: ReadIsolation;
   } = {},
 ): Promise<TopicRecord[]> {
   const admin = kafka.admin();
@@ -72,11 +84,16 @@ async function consumeToEnd(
   groupId: string,
   present: readonly string[],
   remaining: Map<string, bigint>,
-  options: { timeoutMs?: number; onProgress?: (records: number) => void },
+  options: { timeoutMs?: number; onProgress?: (records: number) => void; isolation?: ReadIsolation },
 ): Promise<TopicRecord[]> {
   const records: TopicRecord[] = [];
-  const consumer = kafka.consumer({ groupId, maxBytes: 16 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId,
+    maxBytes: 16 * 1024 * 1024,
+    readUncommitted: options.isolation === 'read_uncommitted',
+  });
   let timer: NodeJS.Timeout | undefined;
+  let stopListening: (() => void) | undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({
@@ -88,13 +105,23 @@ async function consumeToEnd(
         () => reject(new Error(`reading ${present.join(', ')} timed out after ${records.length} records`)),
         options.timeoutMs ?? 120_000,
       );
+      // Where a partition ends is judged here, not in eachBatch: kafkajs never calls eachBatch for a
+      // fetch whose records were all filtered out (transaction markers, and read committed, aborted
+      // records), so a partition whose tail is such a fetch would never end there. It still moves
+      // past them and reports this event, as after every batch it hands out; `lastOffset` counts the
+      // markers too.
+      stopListening = consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const key = `${payload.topic}/${payload.partition}`;
+        const high = remaining.get(key);
+        if (high !== undefined && BigInt(payload.lastOffset) + 1n >= high) remaining.delete(key);
+        if (remaining.size === 0) resolve();
+      });
       void consumer
         .run({
           // Nothing to remember: the group is deleted once the topics are read.
           autoCommit: false,
           eachBatch: async ({ batch }) => {
-            const key = `${batch.topic}/${batch.partition}`;
-            const high = remaining.get(key);
+            const high = remaining.get(`${batch.topic}/${batch.partition}`);
             for (const message of batch.messages) {
               if (high === undefined || BigInt(message.offset) >= high) break;
               const headers: Record<string, string> = {};
@@ -110,14 +137,13 @@ async function consumeToEnd(
               });
             }
             options.onProgress?.(records.length);
-            if (high !== undefined && BigInt(batch.lastOffset()) + 1n >= high) remaining.delete(key);
-            if (remaining.size === 0) resolve();
           },
         })
         .catch(reject);
     });
   } finally {
     clearTimeout(timer);
+    stopListening?.();
     // Leaves the group first: only an empty group can be deleted.
     await consumer.disconnect();
   }

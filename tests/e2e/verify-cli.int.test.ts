@@ -46,4 +46,15 @@ describe('outbox verify', () => {
     expect(verify.output()).toContain(`verify: Kafka topic ${missing} does not exist`);
     expect(verify.output()).not.toContain('OK: nothing lost');
   });
+
+  it('rejects an unknown --isolation before reading anything, naming the choices', async () => {
+    const { env } = testEnvironment({ LOG_LEVEL: 'warn' }, { database: false });
+    const verify = start('cli', env, ['verify', '--isolation', 'read_commited']);
+    // Commander's exit code for a bad argument, as for `load --events -5`.
+    expect(await verify.exited).toBe(1);
+    expect(verify.output()).toContain(
+      "option '--isolation <level>' argument 'read_commited' is invalid. Allowed choices are read_committed, read_uncommitted.",
+    );
+    expect(verify.output()).not.toContain('records read:');
+  });
 });

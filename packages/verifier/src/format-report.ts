@@ -2,10 +2,25 @@ import type { VerifyReport } from './verify-events.ts';
 
 const sample = (ids: readonly string[]) => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', '));
 
+export interface FormatReportOptions {
+  /** The isolation the topics were read with, named on the first line. @defaultValue 'read_committed' */
+  isolation?: 'read_committed' | 'read_uncommitted';
+  /** Aggregates with problems to list. @defaultValue 20 */
+  limit?: number;
+}
+
+const readWith = {
+  read_committed: 'read_committed: aborted transactions left out',
+  read_uncommitted: 'read_uncommitted: aborted transactions included',
+};
+
 /** The report for people: a summary, then the aggregates with problems (at most `limit`). */
-export function formatReport(report: VerifyReport, limit = 20): string {
+export function formatReport(
+  report: VerifyReport,
+  { isolation = 'read_committed', limit = 20 }: FormatReportOptions = {},
+): string {
   const lines = [
-    `records read:     ${report.records}`,
+    `records read:     ${report.records} (${readWith[isolation]})`,
     `unique events:    ${report.uniqueEvents} over ${report.aggregates} aggregates`,
     `duplicates:       ${report.duplicates}`,
     `out of order:     ${report.outOfOrder}`,

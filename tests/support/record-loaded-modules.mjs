@@ -1,5 +1,8 @@
 // Loaded with `node --import` by tests/e2e/publisher-modules.int.test.ts: records every module the
-// process loads and prints the list on exit, so a test can see what a process really loads.
+// process loads and writes the list, as JSON, to the file LOADED_MODULES_FILE names when the process
+// exits. A file, not stderr: a list of a thousand long paths written to a pipe at exit can be cut
+// short when the process ends before the pipe is drained.
+import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
 const loaded = new Set();
@@ -10,5 +13,5 @@ registerHooks({
   },
 });
 process.on('exit', () => {
-  process.stderr.write(`loaded modules: ${JSON.stringify([...loaded])}\n`);
+  writeFileSync(process.env.LOADED_MODULES_FILE, JSON.stringify([...loaded]));
 });

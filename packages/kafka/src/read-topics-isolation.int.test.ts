@@ -102,6 +102,48 @@ describe('readTopicsToEnd on transactional topics', () => {
     expect((await valuesOf(topic, 'read_uncommitted')).map((v) => v.slice(0, 2))).toEqual(['c1', 'a1']);
   });
 
+  it('leaves out every aborted transaction of producers whose records interleave, when a fetch starts inside them', async () => {
+    // Two publishers' transactions on one partition, both aborted (as when a publisher is fenced).
+    // The first fetch (at most 1 MiB) ends inside both; the second starts after both began, so
+    // its first record must already count as aborted for either producer. kafkajs 2.2.4 opened
+    // one aborted transaction per record and handed out 'b2' as committed (patched).
+    const topic = await createTopic();
+    await writeTransactions(topic, [{ values: ['c1'], outcome: 'commit' }]);
+    const big = (tag: string) => tag.padEnd(600 * 1024, '.');
+    const [a, b] = ['a', 'b'].map((name) =>
+      kafka.producer({ transactionalId: `${name}-${topic}`, idempotent: true, maxInFlightRequests: 1 }),
+    );
+    if (!a || !b) throw new Error('two producers');
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      const [ta, tb] = await Promise.all([a.transaction(), b.transaction()]);
+      for (const [tx, value] of [
+        [ta, 'a1'],
+        [tb, 'b1'],
+        [ta, big('a2')],
+        [tb, big('b2')],
+        [ta, 'a3'],
+      ] as const) {
+        await tx.send({ topic, acks: -1, messages: [{ partition: 0, value }] });
+      }
+      await Promise.all([ta.abort(), tb.abort()]);
+    } finally {
+      await Promise.all([a.disconnect(), b.disconnect()]);
+    }
+    await writeTransactions(topic, [{ values: ['c2'], outcome: 'commit' }]);
+
+    expect(await valuesOf(topic, 'read_committed')).toEqual(['c1', 'c2']);
+    expect((await valuesOf(topic, 'read_uncommitted')).map((v) => v.slice(0, 2))).toEqual([
+      'c1',
+      'a1',
+      'b1',
+      'a2',
+      'b2',
+      'a3',
+      'c2',
+    ]);
+  });
+
   it('ends at the last stable offset while a transaction is open, in either isolation, without waiting for it', async () => {
     const topic = await createTopic();
     await writeTransactions(topic, [{ values: ['c1', 'c2'], outcome: 'commit' }]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readTopicsToEnd } from './read-topics.ts';
 import { topicOffsets } from './topic-offsets.ts';
@@ -43,6 +43,15 @@ describe('readTopicsToEnd on transactional topics', () => {
     } finally {
       await producer.disconnect();
     }
+  }
+
+  /** Two transactional producers of their own, connected: two publishers' partitions. */
+  async function twoProducers(topic: string): Promise<[Producer, Producer]> {
+    const [a, b] = ['a', 'b'].map((name) =>
+      kafka.producer({ transactionalId: `${name}-${topic}`, idempotent: true, maxInFlightRequests: 1 }),
+    ) as [Producer, Producer];
+    await Promise.all([a.connect(), b.connect()]);
+    return [a, b];
   }
 
   const valuesOf = async (topic: string, isolation: 'read_committed' | 'read_uncommitted') =>
@@ -110,11 +119,7 @@ describe('readTopicsToEnd on transactional topics', () => {
     const topic = await createTopic();
     await writeTransactions(topic, [{ values: ['c1'], outcome: 'commit' }]);
     const big = (tag: string) => tag.padEnd(600 * 1024, '.');
-    const [a, b] = ['a', 'b'].map((name) =>
-      kafka.producer({ transactionalId: `${name}-${topic}`, idempotent: true, maxInFlightRequests: 1 }),
-    );
-    if (!a || !b) throw new Error('two producers');
-    await Promise.all([a.connect(), b.connect()]);
+    const [a, b] = await twoProducers(topic);
     try {
       const [ta, tb] = await Promise.all([a.transaction(), b.transaction()]);
       for (const [tx, value] of [
@@ -142,6 +147,28 @@ describe('readTopicsToEnd on transactional topics', () => {
       'a3',
       'c2',
     ]);
+  });
+
+  it('leaves out aborted transactions that ended in another order than they began', async () => {
+    // b begins before a, a is aborted first: the broker lists a's abort before b's. kafkajs 2.2.4
+    // took the list as it came, did not see b's start at 'b1', and handed 'b1' out (patched).
+    const topic = await createTopic();
+    await writeTransactions(topic, [{ values: ['c1'], outcome: 'commit' }]);
+    const [a, b] = await twoProducers(topic);
+    try {
+      const [ta, tb] = await Promise.all([a.transaction(), b.transaction()]);
+      await tb.send({ topic, acks: -1, messages: [{ partition: 0, value: 'b1' }] });
+      await ta.send({ topic, acks: -1, messages: [{ partition: 0, value: 'a1' }] });
+      await ta.abort();
+      await tb.send({ topic, acks: -1, messages: [{ partition: 0, value: 'b2' }] });
+      await tb.abort();
+    } finally {
+      await Promise.all([a.disconnect(), b.disconnect()]);
+    }
+    await writeTransactions(topic, [{ values: ['c2'], outcome: 'commit' }]);
+
+    expect(await valuesOf(topic, 'read_committed')).toEqual(['c1', 'c2']);
+    expect(await valuesOf(topic, 'read_uncommitted')).toEqual(['c1', 'b1', 'a1', 'b2', 'c2']);
   });
 
   it('ends at the last stable offset while a transaction is open, in either isolation, without waiting for it', async () => {

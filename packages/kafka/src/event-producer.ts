@@ -19,6 +19,16 @@ export interface TopicMessage {
   message: Message;
 }
 
+/**
+ * What a job's events are sent with: the publisher's shared EventProducer, or — with exactly-once
+ * delivery — its partition's open transaction. Both report a send Kafka took only in part with a
+ * {@link PartlyAcceptedError}.
+ */
+export interface EventSender {
+  send(topic: string, messages: readonly Message[]): Promise<void>;
+  sendEach(records: readonly TopicMessage[]): Promise<void>;
+}
+
 interface PendingSend {
   records: TopicMessage[];
   bytes: number;
@@ -40,7 +50,7 @@ interface PendingSend {
  * neighbours'; if the cluster or a broker failed it, every send in it fails and its job retries.
  * After a failed request the producer is replaced before the next send (see #request).
  */
-export class EventProducer {
+export class EventProducer implements EventSender {
   readonly #options: EventProducerOptions;
   #producer: ProducerClient;
   #connected: Promise<void> | undefined;
@@ -142,13 +152,7 @@ export class EventProducer {
 
   async #request(sends: PendingSend[]): Promise<void> {
     await this.connect();
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of sends.flatMap((send) => send.records)) {
-      const messages = byTopic.get(topic);
-      if (messages) messages.push(message);
-      else byTopic.set(topic, [message]);
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const topicMessages = toTopicMessages(sends.flatMap((send) => send.records));
     try {
       await this.#producer.sendBatch(topicMessages);
     } catch (error) {
@@ -170,6 +174,17 @@ export class EventProducer {
     this.#connected = undefined;
     await old.close().catch(() => undefined);
   }
+}
+
+/** Records grouped by topic for one request, each topic's in their order. */
+export function toTopicMessages(records: readonly TopicMessage[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of records) {
+    const messages = byTopic.get(topic);
+    if (messages) messages.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /**

@@ -1,4 +1,12 @@
 export { classifyKafkaError, type KafkaErrorClass } from './classify-error.ts';
+export {
+  type CommittedPosition,
+  ensurePositionsTopic,
+  type PositionsStore,
+  positionsStoreOf,
+  readCommittedPositions,
+  transactionalIdOf,
+} from './committed-positions.ts';
 export { ConfigTopic, type ConfigTopicOptions } from './config-topic.ts';
 export { type ConsumerServiceOptions, createConsumerService } from './consumer-service.ts';
 export { createEventProducer } from './create-event-producer.ts';
@@ -14,8 +22,10 @@ export {
   chunkByBytes,
   EventProducer,
   type EventProducerOptions,
+  type EventSender,
   PartlyAcceptedError,
   type TopicMessage,
+  toTopicMessages,
 } from './event-producer.ts';
 export { javaPartition } from './java-partition.ts';
 export { connectWithRetry, createKafka, type KafkaSettings } from './kafka-client.ts';
@@ -29,3 +39,10 @@ export { readTopicsToEnd, type TopicRecord } from './read-topics.ts';
 export { securityFailure } from './security-failure.ts';
 export { type PartitionOffsets, topicOffsets } from './topic-offsets.ts';
 export { type EnsureTopicsOptions, ensureTopics, topicFor, topicsOfTemplate } from './topics.ts';
+export {
+  FencedError,
+  isFenced,
+  type OpenTransaction,
+  TransactionalPartition,
+  type TransactionalPartitionOptions,
+} from './transactional-partition.ts';

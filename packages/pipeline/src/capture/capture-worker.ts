@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { FSWatcher } from 'node:fs';
+import type { CaptureTimeline } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import { queuedEvents } from '@outbox/queue';
 import { onceAsync, type Serial, serial, sleep } from '@outbox/runtime';
@@ -46,6 +48,8 @@ export class CaptureWorker {
   #lastReport = 0;
   /** When rows passed by the cursors were last looked for (see findStranded). */
   #lastSweep = 0;
+  /** The capture timeline every job carries (see PublishJobData.timeline); begun by start(). */
+  #timeline: CaptureTimeline = { id: '', since: 0 };
   /** Capture iterations and operator changes to the cursors run one at a time. */
   readonly #exclusive: Serial = serial();
   readonly #observer: Required<PipelineObserver>;
@@ -91,6 +95,8 @@ export class CaptureWorker {
   }
 
   async start(): Promise<void> {
+    // Rows already in the outbox are the ones an earlier run saw under the same ids; rows from now on are new.
+    this.#timeline = { id: randomUUID(), since: this.#options.store.lastAssignedId() };
     await this.#options.ackStream.ensureGroup();
     // Acknowledgements read before a crash but never applied go first, so they are not re-sent.
     await this.#acks.applyPending();
@@ -304,6 +310,8 @@ export class CaptureWorker {
       this.#cursors = lowered;
     } else if (lowered) {
       this.#log.error({ cursors: this.#cursors }, restoredMessage(sequence, this.#cursors));
+      // Ids the cursors passed come again for other events: no committed position can vouch for them.
+      this.#timeline = { id: randomUUID(), since: 0 };
       this.#inFlight.clearAll();
       this.#jobs.clearAll();
       await this.#redis.saveFresh(lowered);
@@ -315,23 +323,23 @@ export class CaptureWorker {
     const stranded = findStranded(store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
     if (stranded.length === 0) return;
     if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
-    await this.#enqueueAll(planStrandedJobs(store.readIds(stranded.map((row) => row.id)), this.#options));
+    await this.#enqueueAll(planStrandedJobs(store.readIds(stranded.map((row) => row.id)), this.#options), { unordered: true });
   }
 
   /** Enqueues planned jobs, each partition's in order and the partitions side by side. */
-  async #enqueueAll(jobs: readonly PlannedJob[]): Promise<Map<number, PlannedJob[]>> {
+  async #enqueueAll(jobs: readonly PlannedJob[], { unordered = false } = {}): Promise<Map<number, PlannedJob[]>> {
     const byPartition = Map.groupBy(jobs, (job) => job.partition);
-    await Promise.all([...byPartition].map(([partition, partitionJobs]) => this.#enqueue(partition, partitionJobs)));
+    await Promise.all([...byPartition].map(([partition, partitionJobs]) => this.#enqueue(partition, partitionJobs, unordered)));
     return byPartition;
   }
 
-  async #enqueue(partition: number, jobs: PlannedJob[]): Promise<void> {
+  async #enqueue(partition: number, jobs: PlannedJob[], unordered: boolean): Promise<void> {
     const queue = this.#options.queues[partition];
     if (!queue) throw new Error(`no queue for partition ${partition}`);
     // Counted in flight before the jobs exist, so an acknowledgement can never arrive first.
     const events = jobs.flatMap((job) => job.events);
     this.#inFlight.add(partition, events);
-    const bulk = toBulkJobs(partition, jobs, this.#redis.epoch);
+    const bulk = toBulkJobs(partition, jobs, { epoch: this.#redis.epoch, timeline: this.#timeline, unordered });
     const traced = this.#options.tracer && traceCapture(this.#options.tracer, queue.name, bulk);
     await queue.addBulk(traced?.jobs ?? bulk).catch((error: unknown) => {
       traced?.end(error);

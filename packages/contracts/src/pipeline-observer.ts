@@ -19,6 +19,11 @@ export interface PipelineObserver {
   halted?(partition: number, reason: string): void;
   /** A halted partition delivered again. */
   resumed?(partition: number): void;
+  /**
+   * Exactly-once delivery: a partition's Kafka transaction ended — committed, aborted, or refused
+   * because another publisher's producer fenced this one's.
+   */
+  transactionEnded?(partition: number, outcome: 'committed' | 'aborted' | 'fenced'): void;
   /** A worker loop failed (Redis or SQLite unreachable, …) and will try again. */
   errored?(failure: { component: string; errorType: string; message: string }): void;
 }

@@ -102,6 +102,11 @@ export class PipelineMetrics {
       ]),
       deadLetters: counter('outbox_dead_letters_total', 'Events sent to the dead-letter topic, by error type.', ['error_type']),
       halts: counter('outbox_partition_halts_total', 'Times a partition halted.'),
+      transactions: counter(
+        'outbox_transactions_total',
+        'Kafka transactions of exactly-once delivery, by outcome: committed, aborted, or fenced (another publisher took the partition over).',
+        ['outcome'],
+      ),
     };
   }
 
@@ -132,6 +137,7 @@ export class PipelineMetrics {
         retried: ({ errorType }) => c.retries.inc({ connector, error_type: errorType }),
         deadLettered: ({ errorType }) => c.deadLetters.inc({ connector, error_type: errorType }),
         halted: () => halts.inc(),
+        transactionEnded: (_partition, outcome) => c.transactions.inc({ connector, outcome }),
       },
       readGaugesFrom: (read) => void this.#gaugeReaders.set(connector, read),
       remove: async () => {

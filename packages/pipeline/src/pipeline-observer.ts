@@ -24,5 +24,6 @@ export function fanOut(observers: readonly PipelineObserver[], onError: (error: 
     halted: call('halted'),
     resumed: call('resumed'),
     errored: call('errored'),
+    transactionEnded: call('transactionEnded'),
   };
 }

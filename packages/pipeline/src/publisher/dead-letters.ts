@@ -34,7 +34,8 @@ export class DeadLetters {
   }
 
   async send(job: DeliveryJob, progress: DeliveryProgress, event: OutboxEvent, failure: Failure): Promise<void> {
-    const { producer, retrying } = this.#options;
+    const { retrying } = this.#options;
+    const producer = job.sender ?? this.#options.producer;
     const dlqTopic = topicFor(this.#options.dlqTopicTemplate, event.aggregateType);
     const context = {
       errorClass: failure.type,

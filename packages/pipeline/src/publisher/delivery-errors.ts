@@ -19,6 +19,13 @@ export class GiveBack extends OutboxError {
   }
 }
 
+/**
+ * The partition's transactional producer was fenced: another publisher initialised the same
+ * transactional id and owns the partition now. The job goes back unacknowledged; nothing this
+ * publisher sent in the transaction is visible to read_committed consumers.
+ */
+export class Fenced extends GiveBack {}
+
 /** A send Kafka rejected for good because of the records in it: split, dead-lettered or halted on, never retried. */
 export class Poison extends OutboxError {
   readonly failure: Failure;

@@ -1,4 +1,5 @@
 import type { OutboxEvent } from '@outbox/contracts';
+import type { EventSender } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { DeliveryProgress } from './delivery-progress.ts';
 
@@ -11,6 +12,11 @@ export interface DeliveryJob {
    * send is started, so the two cannot interleave beyond the send already in flight.
    */
   readonly lost?: AbortSignal;
+  /**
+   * What the job's events and dead letters are sent with: its partition's open transaction with
+   * exactly-once delivery. @defaultValue the publisher's producer
+   */
+  readonly sender?: EventSender;
 }
 
 /**

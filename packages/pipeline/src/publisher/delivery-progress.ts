@@ -30,6 +30,12 @@ export class DeliveryProgress {
     this.#handled.push(id);
   }
 
+  /** Takes over what `other` did, after it (a transaction's work, once committed). */
+  adopt(other: DeliveryProgress): void {
+    this.#handled.push(...other.handled);
+    this.#keepIds.push(...other.keepIds);
+  }
+
   /** Whether the event is the last one done. */
   endsWith(id: number): boolean {
     return this.#handled.at(-1) === id;

@@ -134,6 +134,14 @@ export class JobDelivery {
     return progress;
   }
 
+  /**
+   * Runs a step that is not a send of events (a transaction's start or commit) with the same
+   * bounded retries, halting the partition when they run out.
+   */
+  withRetries(job: DeliveryJob, headId: () => number, step: () => Promise<void>): Promise<void> {
+    return this.#retrying.send(job, headId, step, 'halt');
+  }
+
   /** Dead-letters an event an operator chose (error class MANUAL), whatever `onPoison` says. */
   deadLetterByOperator(job: DeliveryJob, progress: DeliveryProgress, event: OutboxEvent, reason: string): Promise<void> {
     return this.#deadLetters.byOperator(job, progress, event, reason);
@@ -170,7 +178,7 @@ export class JobDelivery {
     const sendRest = async () => {
       try {
         await this.#options.ensureTopics?.([...new Set(messages.map((m) => m.topic))]);
-        await this.#options.producer.sendEach(messages);
+        await (job.sender ?? this.#options.producer).sendEach(messages);
       } catch (error) {
         const accepted = error instanceof PartlyAcceptedError ? error.accepted : 0;
         progress.done(rest.slice(0, accepted).map((event) => event.id));

@@ -6,6 +6,7 @@ import type { PipelineObserver } from '../pipeline-observer.ts';
 import { GiveBack } from './delivery-errors.ts';
 import type { DeliveryJob } from './delivery-job.ts';
 import { DeliveryProgress } from './delivery-progress.ts';
+import { ExactlyOnceDelivery } from './exactly-once/exactly-once-delivery.ts';
 import { operatorHeadResolver } from './head-resolver.ts';
 import { JobDelivery } from './job-delivery.ts';
 import type { PublisherWorkerOptions } from './publisher-worker-options.ts';
@@ -32,6 +33,7 @@ export class JobProcessor {
   readonly #observer: Required<PipelineObserver>;
   readonly #closing: AbortSignal;
   readonly #delivery: JobDelivery;
+  readonly #exactlyOnce: ExactlyOnceDelivery | undefined;
   readonly #halted: HaltedStore;
   readonly #headActions: HeadActionStore;
   readonly #stats: PublisherStatsStore;
@@ -46,6 +48,8 @@ export class JobProcessor {
     this.#observer = options.observer;
     this.#closing = options.closing;
     this.#delivery = new JobDelivery({ ...worker, signal: options.closing, observer: options.observer });
+    this.#exactlyOnce =
+      worker.exactlyOnce && new ExactlyOnceDelivery(worker.exactlyOnce, this.#delivery, this.#log, options.observer);
     this.#halted = new HaltedStore(worker.redis, worker.names);
     this.#headActions = new HeadActionStore(worker.redis, worker.names);
     this.#stats = new PublisherStatsStore(worker.redis, worker.names);
@@ -54,6 +58,16 @@ export class JobProcessor {
   /** Events acknowledged since the publisher started. */
   get published(): number {
     return this.#published;
+  }
+
+  /** The publisher no longer works on the partition (exactly-once: its producer goes). */
+  async release(partition: number): Promise<void> {
+    await this.#exactlyOnce?.release(partition);
+  }
+
+  /** The publisher stopped: every partition's producer goes. */
+  async close(): Promise<void> {
+    await this.#exactlyOnce?.close();
   }
 
   /**
@@ -114,7 +128,9 @@ export class JobProcessor {
     const honoured = headActions.filter((action) => ids.has(action.outboxId));
     const parts = { delivery: this.#delivery, headActions: this.#headActions };
     const heads = honoured.map((action) => operatorHeadResolver(action, target, parts));
-    await this.#delivery.deliver(target, trace?.withContext(events) ?? events, heads, progress);
+    const traced = trace?.withContext(events) ?? events;
+    if (this.#exactlyOnce) await this.#exactlyOnce.deliver(target, job.data, traced, heads, progress);
+    else await this.#delivery.deliver(target, traced, heads, progress);
     await this.#acknowledge(partition, events, progress.keepIds, 'job');
     await this.#clearHeadActions(target, headActions, events);
     if (halts.endHalt(partition, log)) {

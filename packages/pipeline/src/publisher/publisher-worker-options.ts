@@ -2,6 +2,7 @@ import type { EventTracer } from '@outbox/contracts';
 import type { Logger } from '@outbox/logger';
 import type { AckStream, PipelineNames, RedisClient } from '@outbox/queue';
 import type { PipelineObserver } from '../pipeline-observer.ts';
+import type { ExactlyOnceOptions } from './exactly-once/exactly-once-delivery.ts';
 import type { JobDeliveryOptions } from './job-delivery.ts';
 
 /**
@@ -40,6 +41,11 @@ export interface PublisherWorkerOptions extends Omit<JobDeliveryOptions, 'signal
    * publisher's job is taken over after about lockDurationMs + stalledIntervalMs.
    */
   lockDurationMs: number;
+  /**
+   * Exactly-once delivery (`OUTBOX_DELIVERY=exactly-once`): each job in a Kafka transaction of its
+   * partition's producer, with the partition's committed position. @defaultValue none: at-least-once
+   */
+  exactlyOnce?: ExactlyOnceOptions;
   /** How often BullMQ looks for jobs whose lock expired (their publisher died) to hand them over. */
   stalledIntervalMs: number;
 }

@@ -65,6 +65,7 @@ export class PublisherWorker {
       .catch((error: unknown) => this.#log.warn({ err: error }, 'could not leave the membership'));
     await Promise.all([...this.#workers.values()].map((worker) => worker.close()));
     this.#workers.clear();
+    await this.#processor.close();
     this.#log.info({ published: this.#processor.published }, 'publisher worker stopped');
   });
 
@@ -82,7 +83,10 @@ export class PublisherWorker {
         for (const [partition, worker] of this.#workers) {
           if (owned.has(partition)) continue;
           this.#workers.delete(partition);
-          void worker.close().catch((error: unknown) => this.#log.error({ err: error, partition }, 'closing a worker failed'));
+          void worker
+            .close()
+            .then(() => this.#processor.release(partition))
+            .catch((error: unknown) => this.#log.error({ err: error, partition }, 'closing a worker failed'));
         }
         for (const partition of owned)
           if (!this.#workers.has(partition)) this.#workers.set(partition, this.#openWorker(partition));

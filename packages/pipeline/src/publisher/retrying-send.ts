@@ -50,6 +50,8 @@ export class RetryingSend {
         await send();
         return;
       } catch (error) {
+        // Fenced: the job is another publisher's now; nothing to retry.
+        if (error instanceof GiveBack) throw error;
         const kind = classifyKafkaError(error);
         const message = (error as Error).message;
         if (!kind.retriable && kind.poison && onRefusal === 'throw') {

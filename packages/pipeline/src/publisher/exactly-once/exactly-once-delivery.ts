@@ -1,0 +1,170 @@
+import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
+import { type CommittedPosition, type PositionsStore, TransactionalPartition } from '@outbox/kafka';
+import type { Logger } from '@outbox/logger';
+import type { Kafka } from 'kafkajs';
+import type { PipelineObserver } from '../../pipeline-observer.ts';
+import { Fenced } from '../delivery-errors.ts';
+import type { DeliveryJob, HeadResolver } from '../delivery-job.ts';
+import { DeliveryProgress } from '../delivery-progress.ts';
+import type { JobDelivery } from '../job-delivery.ts';
+import { TransactionSender } from './transaction-sender.ts';
+
+/** Exactly-once delivery's settings (`OUTBOX_DELIVERY=exactly-once`); the publisher service fills them in. */
+export interface ExactlyOnceOptions {
+  /** The kafkajs client the transactional producers are made with. */
+  kafka: Kafka;
+  /** Where the connector's committed positions are kept. */
+  positions: PositionsStore;
+  /** Each pipeline partition's transactional id (transactionalIdOf). */
+  transactionalIdOf: (partition: number) => string;
+  compression: 'none' | 'gzip';
+  maxBatchBytes: number;
+  /** How long the broker lets a transaction of a publisher that vanished stay open. @defaultValue 60 s */
+  transactionTimeoutMs?: number;
+}
+
+/**
+ * The highest outbox id of a job that the partition's committed position covers: its events up to
+ * there are in Kafka already and are acknowledged without being sent again. Within one capture
+ * timeline, outbox ids follow commit order; a job of a newer timeline trusts the position only up
+ * to the ids that were in the outbox when its timeline began (after a restored backup, none).
+ * Rows passed out of order are never covered.
+ */
+export function coveredUpTo(
+  position: CommittedPosition | undefined,
+  job: Pick<PublishJobData, 'timeline' | 'unordered'>,
+): number {
+  if (!position || job.unordered || !job.timeline) return 0;
+  if (position.timeline === job.timeline.id) return position.outboxId;
+  return Math.min(position.outboxId, job.timeline.since);
+}
+
+/**
+ * Delivers each job in one Kafka transaction of its partition's producer, together with the
+ * partition's committed position (docs/architecture.md, "Exactly-once delivery"). The delivery
+ * itself — retries, splitting, dead letters, halts — is JobDelivery's, unchanged; what is
+ * acknowledged is only what a committed transaction holds, or what the position says Kafka has.
+ */
+export class ExactlyOnceDelivery {
+  readonly #options: ExactlyOnceOptions;
+  readonly #delivery: JobDelivery;
+  readonly #log: Logger;
+  readonly #senders = new Map<number, TransactionSender>();
+  readonly #observer: Pick<Required<PipelineObserver>, 'transactionEnded'>;
+
+  constructor(
+    options: ExactlyOnceOptions,
+    delivery: JobDelivery,
+    log: Logger,
+    observer: Pick<Required<PipelineObserver>, 'transactionEnded'>,
+  ) {
+    this.#options = options;
+    this.#delivery = delivery;
+    this.#log = log;
+    this.#observer = observer;
+  }
+
+  /**
+   * Delivers `events` of `job` and records what was done in `progress`: the events the position
+   * covers at once, the rest when their transaction commits. A delivery that stops part-way
+   * commits what it did when its partition halted, and nothing otherwise.
+   */
+  async deliver(
+    target: DeliveryJob,
+    job: Pick<PublishJobData, 'timeline' | 'unordered'>,
+    events: readonly OutboxEvent[],
+    heads: readonly HeadResolver[],
+    progress: DeliveryProgress,
+  ): Promise<void> {
+    const sender = this.#senderOf(target);
+    const headId = () => events[0]?.id ?? 0;
+    let position: CommittedPosition | undefined;
+    await this.#delivery.withRetries(target, headId, async () => {
+      position = await sender.begin();
+    });
+    const covered = coveredUpTo(position, job);
+    const inKafka = events.filter((event) => event.id <= covered);
+    const rest = events.filter((event) => event.id > covered);
+    if (inKafka.length > 0) {
+      target.log.info(
+        { covered: inKafka.length, position },
+        'events the committed position covers are in Kafka already: acknowledged without sending them again',
+      );
+      progress.done(inKafka.map((event) => event.id));
+    }
+    const attempt = new DeliveryProgress();
+    const positionAfter = () => {
+      const last = attempt.handled.at(-1);
+      return job.unordered || !job.timeline || last === undefined ? undefined : { outboxId: last, timeline: job.timeline.id };
+    };
+    try {
+      await this.#delivery.deliver({ ...target, sender }, rest, heads, attempt);
+    } catch (error) {
+      await this.#stoppedPartWay(target, sender, positionAfter(), error, attempt, progress);
+      throw error;
+    }
+    await this.#delivery.withRetries(
+      target,
+      () => rest[0]?.id ?? 0,
+      () => sender.commit(positionAfter()),
+    );
+    progress.adopt(attempt);
+  }
+
+  /** The publisher no longer works on the partition: its producer goes. */
+  async release(partition: number): Promise<void> {
+    const sender = this.#senders.get(partition);
+    this.#senders.delete(partition);
+    await sender?.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#senders.keys()].map((partition) => this.release(partition)));
+  }
+
+  /**
+   * A halted partition keeps what it delivered before the event it halted on, as without
+   * transactions: that part is committed. A job given back for any other reason (fenced, the
+   * publisher closing, its lock lost) commits nothing; its events are sent again by whoever takes it.
+   */
+  async #stoppedPartWay(
+    target: DeliveryJob,
+    sender: TransactionSender,
+    position: CommittedPosition | undefined,
+    error: unknown,
+    attempt: DeliveryProgress,
+    progress: DeliveryProgress,
+  ): Promise<void> {
+    const halted = this.#delivery.halts.haltOf(target.partition) !== undefined;
+    if (halted && !(error instanceof Fenced) && !target.lost?.aborted && attempt.handled.length > 0) {
+      try {
+        await sender.commit(position);
+        progress.adopt(attempt);
+        return;
+      } catch (commitError) {
+        target.log.warn({ err: commitError }, 'could not commit what the job delivered before its partition halted');
+      }
+    }
+    await sender.abort();
+  }
+
+  #senderOf(target: DeliveryJob): TransactionSender {
+    const { partition } = target;
+    let sender = this.#senders.get(partition);
+    if (!sender) {
+      const { kafka, positions, compression, maxBatchBytes } = this.#options;
+      const producer = new TransactionalPartition({
+        kafka,
+        partition,
+        transactionalId: this.#options.transactionalIdOf(partition),
+        positions,
+        compression,
+        transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 60_000,
+      });
+      const ended = (outcome: 'committed' | 'aborted' | 'fenced') => this.#observer.transactionEnded(partition, outcome);
+      sender = new TransactionSender(producer, maxBatchBytes, this.#log.child({ partition }), ended);
+      this.#senders.set(partition, sender);
+    }
+    return sender;
+  }
+}

@@ -1,0 +1,186 @@
+import {
+  type CommittedPosition,
+  chunkByBytes,
+  classifyKafkaError,
+  type EventSender,
+  FencedError,
+  type OpenTransaction,
+  PartlyAcceptedError,
+  type TopicMessage,
+  type TransactionalPartition,
+  toTopicMessages,
+} from '@outbox/kafka';
+import type { Logger } from '@outbox/logger';
+import type { Message } from 'kafkajs';
+import { Fenced } from '../delivery-errors.ts';
+
+/** Whether `committed` already holds everything `wanted` would record. */
+export function covers(committed: CommittedPosition | undefined, wanted: CommittedPosition): boolean {
+  return committed !== undefined && committed.timeline === wanted.timeline && committed.outboxId >= wanted.outboxId;
+}
+
+/** Told how each transaction ended (for the metrics). */
+export type TransactionEnded = (outcome: 'committed' | 'aborted' | 'fenced') => void;
+
+/**
+ * Sends one partition's jobs, each in a transaction of its own, and commits the partition's
+ * position with it (exactly-once delivery). It is the job's {@link EventSender}, so the delivery's
+ * retries, splitting and dead letters work unchanged inside the transaction:
+ *
+ * - a send Kafka refused for its records (too large, invalid) wrote nothing, so the transaction
+ *   goes on and the delivery splits or dead-letters as it always does;
+ * - any other failure ends the transaction: it is aborted, the producer dropped, and the next send
+ *   opens a new transaction on a new producer that first sends again every record the job had sent
+ *   — the aborted ones are invisible to read_committed consumers;
+ * - fenced: the partition is another publisher's now ({@link Fenced}).
+ */
+export class TransactionSender implements EventSender {
+  readonly #partition: TransactionalPartition;
+  readonly #maxBatchBytes: number;
+  readonly #log: Logger;
+  readonly #ended: TransactionEnded;
+  #open: OpenTransaction | undefined;
+  /** What the job's transaction holds: sent again in a new one after a failure. */
+  #records: TopicMessage[] = [];
+  /** The partition's committed position as this producer knows it (read when it was made). */
+  #position: CommittedPosition | undefined;
+
+  constructor(partition: TransactionalPartition, maxBatchBytes: number, log: Logger, ended: TransactionEnded) {
+    this.#partition = partition;
+    this.#maxBatchBytes = maxBatchBytes;
+    this.#log = log;
+    this.#ended = ended;
+  }
+
+  /** Opens the job's transaction; resolves to the partition's committed position. */
+  async begin(): Promise<CommittedPosition | undefined> {
+    this.#records = [];
+    await this.#ensureOpen();
+    return this.#position;
+  }
+
+  send(topic: string, messages: readonly Message[]): Promise<void> {
+    return this.sendEach(messages.map((message) => ({ topic, message })));
+  }
+
+  async sendEach(records: readonly TopicMessage[]): Promise<void> {
+    const open = await this.#ensureOpen();
+    let accepted = 0;
+    for (const part of chunkByBytes(records, this.#maxBatchBytes, (r) => r.message)) {
+      try {
+        await open.sendBatch(toTopicMessages(part));
+      } catch (error) {
+        await this.#failed(error);
+        throw accepted > 0 ? new PartlyAcceptedError(accepted, error) : error;
+      }
+      this.#records.push(...part);
+      accepted += part.length;
+    }
+  }
+
+  /**
+   * Commits the job's records, with `position` when given. Retried after a failure whose outcome
+   * the broker knows and this producer does not (a lost answer): the new producer's committed
+   * position then says whether the transaction went through, so it is never written twice.
+   */
+  async commit(position?: CommittedPosition): Promise<void> {
+    let open = this.#open;
+    if (!open) {
+      open = await this.#ensureOpen({ replay: false });
+      if (position && covers(this.#position, position)) {
+        this.#log.info({ position }, 'the transaction whose commit failed was committed after all');
+        await this.abort();
+        return;
+      }
+      await this.#replay(open);
+    }
+    try {
+      await open.commit(position);
+    } catch (error) {
+      await this.#failed(error);
+      throw error;
+    }
+    this.#open = undefined;
+    this.#records = [];
+    if (position) this.#position = position;
+    this.#ended('committed');
+  }
+
+  /** Ends the job's transaction without committing it. */
+  async abort(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    this.#records = [];
+    if (!open) return;
+    await open
+      .abort()
+      .then(() => this.#ended('aborted'))
+      .catch(async (error: unknown) => {
+        // A zombie learns it was fenced here when its job was taken over before it sent again.
+        if (error instanceof FencedError) this.#fencedOr(error);
+        else this.#log.warn({ err: error }, 'could not abort the transaction; the next producer of the partition ends it');
+        await this.#partition.reset();
+      });
+  }
+
+  /** Drops the producer (the publisher no longer owns the partition, or closes). */
+  async close(): Promise<void> {
+    await this.abort();
+    await this.#partition.reset();
+  }
+
+  async #ensureOpen({ replay } = { replay: true }): Promise<OpenTransaction> {
+    if (this.#open) return this.#open;
+    let begun: Awaited<ReturnType<TransactionalPartition['begin']>>;
+    try {
+      begun = await this.#partition.begin();
+    } catch (error) {
+      throw this.#fencedOr(error);
+    }
+    if (begun.fresh) this.#position = begun.position;
+    this.#open = begun.transaction;
+    if (replay) await this.#replay(begun.transaction);
+    return begun.transaction;
+  }
+
+  /** Sends again what the failed transaction held, so the job's transaction is whole. */
+  async #replay(open: OpenTransaction): Promise<void> {
+    try {
+      for (const part of chunkByBytes(this.#records, this.#maxBatchBytes, (r) => r.message))
+        await open.sendBatch(toTopicMessages(part));
+    } catch (error) {
+      await this.#failed(error);
+      throw error;
+    }
+  }
+
+  /**
+   * A send or commit failed: the transaction goes on only when Kafka refused records it never
+   * wrote; otherwise it is aborted and the producer dropped. Throws {@link Fenced} when fenced.
+   */
+  async #failed(error: unknown): Promise<void> {
+    const fenced = error instanceof FencedError;
+    if (!fenced && classifyKafkaError(error).poison) return;
+    const open = this.#open;
+    this.#open = undefined;
+    // Aborted at once rather than left to the next producer: an open transaction holds back
+    // read_committed consumers of every Kafka partition it wrote to.
+    if (!fenced && open)
+      await open.abort().then(
+        () => this.#ended('aborted'),
+        () => undefined,
+      );
+    await this.#partition.reset();
+    if (fenced) throw this.#fencedOr(error);
+  }
+
+  #fencedOr(error: unknown): unknown {
+    if (!(error instanceof FencedError)) return error;
+    this.#ended('fenced');
+    this.#log.warn(
+      { transactionalId: this.#partition.transactionalId },
+      'fenced: another publisher initialised this partition’s transactional id and owns it now; the job goes back unacknowledged',
+    );
+    return new Fenced();
+  }
+}

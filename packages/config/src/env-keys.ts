@@ -64,6 +64,7 @@ export const envKeys = {
   OUTBOX_PUBLISHER_NAME: 'publisher.name',
   OUTBOX_PUBLISH_MAX_ATTEMPTS: 'publisher.maxAttempts',
   OUTBOX_ON_POISON: 'publisher.onPoison',
+  OUTBOX_DELIVERY: 'publisher.delivery',
   OUTBOX_RETRY_INITIAL_MS: 'publisher.retryInitialMs',
   OUTBOX_RETRY_MAX_MS: 'publisher.retryMaxMs',
   OUTBOX_HALT_PROBE_INTERVAL_MS: 'publisher.haltProbeIntervalMs',

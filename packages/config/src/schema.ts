@@ -224,6 +224,12 @@ export const configSchema = z
          * errors.tolerance=all), or halt its partition until someone acts.
          */
         onPoison: z.enum(['dead-letter', 'halt']).default('dead-letter'),
+        /**
+         * `exactly-once`: each job in a Kafka transaction of its partition's producer, with the
+         * partition's committed position, so read_committed consumers see every event once
+         * (Kafka Connect's `exactly.once.source.support`; docs/architecture.md).
+         */
+        delivery: z.enum(['at-least-once', 'exactly-once']).default('at-least-once'),
         retryInitialMs: positiveMs.default(200),
         retryMaxMs: positiveMs.default(10000),
         /** How often a halted partition tries again. */
@@ -311,6 +317,13 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.publisher.delivery === 'exactly-once' && c.kafka.client !== 'kafkajs') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafka', 'client'],
+        message: 'exactly-once delivery sends with kafkajs transactions: set KAFKA_CLIENT=kafkajs (the default)',
+      });
+    }
     if (!loopbackHosts.has(c.http.host) && !c.http.token) {
       ctx.addIssue({
         code: 'custom',

@@ -1,5 +1,6 @@
 import type { Config } from '@outbox/config';
 import type { EventTracer } from '@outbox/contracts';
+import { ConfigError } from '@outbox/errors';
 import { createEventProducer, type createKafka, type EventProducer, readTopicsToEnd, topicOffsets } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createAlertNotifier, type PipelineMetrics } from '@outbox/observability';
@@ -69,6 +70,12 @@ export async function startCaptureConnector(config: Config, shared: CaptureShare
     releasers.add('capture lock', () => lock.release());
     migrateOutbox(db, config.outbox.shape);
     const store = createOutboxStore(db, config.outbox.shape);
+    if (config.publisher.delivery === 'exactly-once' && store.reusesIds) {
+      throw new ConfigError([
+        `publisher.delivery: exactly-once needs an outbox table whose ids are never re-used, and ${config.outbox.table} has no AUTOINCREMENT ` +
+          '(a committed position could not tell a new event from a delivered one with the same id): declare its id INTEGER PRIMARY KEY AUTOINCREMENT, or use at-least-once',
+      ]);
+    }
 
     const names = pipelineNames(config.redis.prefix, config.connector.name);
     const redis = createRedisClient(config.redis, { logger, connectionName: 'capture' });

@@ -1,6 +1,6 @@
 import type { Config } from '@outbox/config';
 import type { EventTracer } from '@outbox/contracts';
-import type { createKafka, EventProducer } from '@outbox/kafka';
+import { type createKafka, type EventProducer, ensurePositionsTopic, positionsStoreOf, transactionalIdOf } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createAlertNotifier, type PipelineMetrics } from '@outbox/observability';
 import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
@@ -63,6 +63,7 @@ export function startPublisherConnector(config: Config, shared: PublisherShared)
       logger,
       signal: stopped.signal,
       start: async (partitions) => {
+        const exactlyOnce = config.publisher.delivery === 'exactly-once' && (await exactlyOnceOf(config, shared, partitions));
         const worker = new PublisherWorker({
           name: shared.name,
           redis: shared.redis,
@@ -79,6 +80,7 @@ export function startPublisherConnector(config: Config, shared: PublisherShared)
           observers: [metrics.observer, alerts],
           tracer: shared.tracer,
           ...publisher,
+          ...(exactlyOnce && { exactlyOnce }),
         });
         // Recorded before it joins, so the status never shows it owning partitions it does not run.
         await recordPublisherPartitions(shared.redis, names, shared.name, partitions);
@@ -102,5 +104,25 @@ export function startPublisherConnector(config: Config, shared: PublisherShared)
       await alerts.close();
       await metrics.remove();
     },
+  };
+}
+
+/** Exactly-once delivery's settings for a connector, once its positions topic has a partition for each of its own. */
+async function exactlyOnceOf(config: Config, shared: PublisherShared, partitions: number) {
+  const connector = config.connector.name;
+  const positions = positionsStoreOf(config.redis.prefix, connector);
+  const admin = shared.kafka.admin();
+  await admin.connect();
+  try {
+    await ensurePositionsTopic(admin, positions, partitions, config.kafka.topicReplicationFactor);
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    kafka: shared.kafka,
+    positions,
+    transactionalIdOf: (partition: number) => transactionalIdOf(config.redis.prefix, connector, partition),
+    compression: config.kafka.compression,
+    maxBatchBytes: config.kafka.maxBatchBytes,
   };
 }

@@ -51,6 +51,16 @@ export class Fleet {
     if (this.#capture) await this.kill(this.#capture);
   }
 
+  /** Freezes (SIGSTOP) or resumes (SIGCONT) the publisher in this slot. */
+  signalPublisher(name: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.#publishers.get(name)?.child.kill(signal);
+  }
+
+  /** Freezes (SIGSTOP) or resumes (SIGCONT) the capture worker. */
+  signalCapture(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.#capture?.child.kill(signal);
+  }
+
   /** SIGKILLs the publisher in this slot and starts a new one under the same name. */
   async killPublisher(name: string): Promise<void> {
     const publisher = this.#publishers.get(name);
@@ -82,6 +92,14 @@ export class Fleet {
   output(role: Member['role']): string {
     return this.#members
       .filter((m) => m.role === role)
+      .map((m) => m.app.output())
+      .join('\n');
+  }
+
+  /** The output of every process that ran under this name (a publisher slot: each one started in it). */
+  outputOf(name: string): string {
+    return this.#members
+      .filter((m) => m.name === name)
       .map((m) => m.app.output())
       .join('\n');
   }

@@ -28,6 +28,8 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
     ...(redis && { REDIS_URL: redis.url }),
     // The matrix runs with either Kafka client: `KAFKA_CLIENT=platformatic pnpm test:chaos`.
     ...(process.env.KAFKA_CLIENT && { KAFKA_CLIENT: process.env.KAFKA_CLIENT }),
+    // And in either delivery mode: `OUTBOX_DELIVERY=exactly-once pnpm test:chaos`.
+    ...(process.env.OUTBOX_DELIVERY && { OUTBOX_DELIVERY: process.env.OUTBOX_DELIVERY }),
     ...scenario.env,
   });
   const appEnv = { ...env, ...(await scenario.prepare?.(infra)) };

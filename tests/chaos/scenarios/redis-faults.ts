@@ -14,7 +14,7 @@ function expectLossNoticed({ fleetOutput }: ChaosOutcome): void {
  * first start, which it rightly does not report (on a slow machine 10% of the load can be written
  * before the worker is up).
  */
-async function untilStrikeWhileCapturing(run: ChaosRun): Promise<void> {
+export async function untilStrikeWhileCapturing(run: ChaosRun): Promise<void> {
   await run.untilRandomMoment();
   const { epoch } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
   for (let held = 0; held === 0; await sleep(50)) {
@@ -25,7 +25,7 @@ async function untilStrikeWhileCapturing(run: ChaosRun): Promise<void> {
 }
 
 /** One command to the scenario's Redis, on a connection of its own. */
-async function command(run: ChaosRun, send: (client: Redis) => Promise<unknown>): Promise<void> {
+export async function command(run: ChaosRun, send: (client: Redis) => Promise<unknown>): Promise<void> {
   const client = new Redis(run.env.REDIS_URL ?? '');
   try {
     await send(client);

@@ -1,7 +1,8 @@
 /**
  * The benchmark suite, in one run on one machine, against a broker and redis-server of its own:
- * Kafka's and kafkajs' ceilings, the naive relay, drain (with one connector and with three),
- * steady-state latency and CPU, scale-out and memory. Writes bench/results/<date>.json, .md and .svg.
+ * Kafka's and kafkajs' ceilings, the naive relay, drain (with one connector and with three,
+ * at-least-once and exactly-once), steady-state latency and CPU (in both delivery modes),
+ * scale-out and memory. Writes bench/results/<date>.json, .md and .svg.
  *
  *   . scripts/env.sh && pnpm bench [--quick] [--only drain,connectors-3] [--runs 5]
  */
@@ -11,7 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { kafkaVersion, projectRoot } from '@outbox/infra';
-import { type BenchContext, createKafkaClient } from './lib/bench-context.ts';
+import { type BenchContext, createKafkaClient, exactlyOnce } from './lib/bench-context.ts';
 import { startBenchInfra } from './lib/bench-infra.ts';
 import type { BenchResults, DrainBeside } from './lib/bench-results.ts';
 import { markdownReport, svgChart } from './lib/report.ts';
@@ -35,7 +36,9 @@ const stages = [
   'drain',
   'drain-tls',
   'connectors-3',
+  'drain-exactly-once',
   'steady',
+  'steady-exactly-once',
   'steady-10k',
   'scale',
   'memory',
@@ -91,6 +94,7 @@ try {
     beside.push(['drainPlatformatic', drainOver(over, 'drain-platformatic')]);
   }
   if (only.has('connectors-3')) beside.push(['drainConnectors', threeConnectors]);
+  if (only.has('drain-exactly-once')) beside.push(['drainExactlyOnce', drainOver(exactlyOnce, 'drain-exactly-once')]);
   if (only.has('drain') || beside.length > 0) {
     const [plain, ...others] = await drainByTurns(context, [plainDrain, ...beside.map(([, variant]) => variant)]);
     results.drain = plain;
@@ -100,6 +104,7 @@ try {
     }
   }
   if (only.has('steady')) results.steady = await steady(context);
+  if (only.has('steady-exactly-once')) results.steadyExactlyOnce = await steady(context, 1000, exactlyOnce);
   if (only.has('steady-10k')) results.steady10k = await steady(context, 10_000);
   if (only.has('scale')) results.scale = await scale(context);
   if (only.has('memory')) results.memory = await memory(context);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { BenchInfra } from './bench-infra.ts';
+import type { AppVariant, BenchInfra } from './bench-infra.ts';
 
 /** What every stage gets: the infrastructure, a Kafka client, sizes, and a progress line. */
 export interface BenchContext {
@@ -12,6 +12,12 @@ export interface BenchContext {
   runs?: number;
   progress: (line: string) => void;
 }
+
+/**
+ * Exactly-once delivery (issue 15): each job in one Kafka transaction of its partition's producer,
+ * with the partition's committed position. Needs AUTOINCREMENT ids, as the benchmark's outbox has.
+ */
+export const exactlyOnce: AppVariant = { label: 'exactly-once delivery', env: { OUTBOX_DELIVERY: 'exactly-once' } };
 
 export function createKafkaClient(infra: BenchInfra): Kafka {
   return new Kafka({ brokers: infra.broker.brokers, clientId: 'bench', logLevel: logLevel.NOTHING });

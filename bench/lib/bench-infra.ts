@@ -12,6 +12,12 @@ import {
   testBrokerSecurity,
 } from '@outbox/infra';
 
+/** Settings the apps run with in a variant of a stage, and what the report calls it. */
+export interface AppVariant {
+  label: string;
+  env: Record<string, string>;
+}
+
 export interface BenchInfra {
   broker: KafkaBroker;
   redis: RedisServer;
@@ -21,7 +27,7 @@ export interface BenchInfra {
    * SCRAM-SHA-512 (the managed services' usual shape), so a stage measures the cost of TLS and
    * SASL beside plaintext on one broker.
    */
-  saslSsl?: { label: string; env: Record<string, string> };
+  saslSsl?: AppVariant;
   stop(): Promise<void>;
 }
 

@@ -31,7 +31,11 @@ export interface BenchResults {
   drainPlatformatic?: DrainResult;
   /** The same number of events over three connectors, by turns with `drain` (`--only drain,connectors-3`). */
   drainConnectors?: DrainResult;
+  /** The same drain with OUTBOX_DELIVERY=exactly-once, by turns with `drain` (`--only drain,drain-exactly-once`). */
+  drainExactlyOnce?: DrainResult;
   steady?: SteadyResult;
+  /** The same at 1,000 events/s with OUTBOX_DELIVERY=exactly-once (`--only steady,steady-exactly-once`). */
+  steadyExactlyOnce?: SteadyResult;
   /** The same at 10,000 events/s (`--only steady-10k`). */
   steady10k?: SteadyResult;
   scale?: ScaleRow[];
@@ -40,4 +44,4 @@ export interface BenchResults {
 }
 
 /** The drains run by turns beside the plain one and judged against it. */
-export type DrainBeside = 'drainTls' | 'drainPlatformatic' | 'drainConnectors';
+export type DrainBeside = 'drainTls' | 'drainPlatformatic' | 'drainConnectors' | 'drainExactlyOnce';

@@ -35,12 +35,22 @@ export function markdownReport(r: BenchResults): string {
     lines.push(`| @platformatic/kafka send loop, best settings tried (${p.best}) | ${fmt(p.bestSettings)} events/s |`);
   }
   if (r.naive) lines.push(`| naive relay (send, await, delete per event) | ${fmt(r.naive.eventsPerSecond)} events/s |`);
-  for (const drain of [r.drain, r.drainTls]) if (drain) lines.push(drainRow(drain, r.drain));
-  if (r.drainPlatformatic) lines.push(drainRow(r.drainPlatformatic, r.drain, 'the kafkajs drain'));
-  if (r.drainConnectors) lines.push(drainRow(r.drainConnectors, r.drain, 'the single-connector drain'));
-  for (const steady of [r.steady, r.steady10k]) if (steady) lines.push(...steadyRows(steady));
-  if (r.drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drain, 'drain'));
-  if (r.drainConnectors?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(r.drainConnectors, 'drain over 3 connectors'));
+  // Each drain run beside the plain one, with what its share of it is called.
+  const drains: [DrainResult | undefined, string][] = [
+    [r.drain, ''],
+    [r.drainTls, 'plaintext'],
+    [r.drainPlatformatic, 'the kafkajs drain'],
+    [r.drainConnectors, 'the single-connector drain'],
+    [r.drainExactlyOnce, 'at-least-once'],
+  ];
+  for (const [drain, baseline] of drains) if (drain) lines.push(drainRow(drain, r.drain, baseline));
+  for (const steady of [r.steady, r.steadyExactlyOnce, r.steady10k]) if (steady) lines.push(...steadyRows(steady, r.steady));
+  const perEvent: [DrainResult | undefined, string][] = [
+    [r.drain, 'drain'],
+    [r.drainConnectors, 'drain over 3 connectors'],
+    [r.drainExactlyOnce, 'drain, exactly-once'],
+  ];
+  for (const [drain, what] of perEvent) if (drain?.runs[0]?.cpuMicrosPerEvent) lines.push(cpuPerEventRow(drain, what));
   if (r.drainConnectors?.runs[0]?.emptiedSeconds) lines.push(emptiedRow(r.drainConnectors));
   for (const row of r.scale ?? []) {
     const cpus = Object.entries(row.cpu)
@@ -69,10 +79,13 @@ export function markdownReport(r: BenchResults): string {
   return lines.join('\n');
 }
 
-function steadyRows(s: SteadyResult): string[] {
-  const at = `steady ${fmt(s.targetRate)}/s for ${s.seconds} s`;
+/** A steady stage's rows; one run `over` other settings also gives its p50 and p99 as multiples of the plain one's. */
+function steadyRows(s: SteadyResult, plain: SteadyResult | undefined): string[] {
+  const at = `steady ${fmt(s.targetRate)}/s for ${s.seconds} s${s.over ? `, ${s.over}` : ''}`;
+  const times = (key: 'p50' | 'p99') => `${(s.latencyMs[key] / Math.max(1, plain?.latencyMs[key] ?? 0)).toFixed(1)}×`;
+  const beside = s.over && plain ? ` (p50 ${times('p50')}, p99 ${times('p99')} the at-least-once stage's)` : '';
   return [
-    `| ${at} (achieved ${fmt(s.achievedRate)}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms |`,
+    `| ${at} (achieved ${fmt(s.achievedRate)}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms${beside} |`,
     `| ${at}: CPU (% of one core) | capture ${s.cpu.capture}%, publisher ${s.cpu.publisher}%, Redis ${s.cpu.redis}% |`,
     `| ${at}, then idle: CPU | capture ${s.idleCpu.capture}%, publisher ${s.idleCpu.publisher}%, Redis ${s.idleCpu.redis}% |`,
   ];
@@ -94,15 +107,19 @@ function emptiedRow(drain: DrainResult): string {
   return `| drain over ${tables.length} connectors: each outbox empty after (median of ${drain.runs.length}) | ${cells.join(', ')} |`;
 }
 
-/** A drain's row; a secured drain also as a share of the plaintext one (same broker, same run): the cost of TLS and SASL. */
-function drainRow(drain: DrainResult, plain: DrainResult | undefined, baseline = 'plaintext'): string {
+/**
+ * A drain's row; one run beside the plain drain (same broker, same run) also as a share of it,
+ * called `baseline`: the cost of TLS and SASL, say, or of exactly-once delivery.
+ */
+function drainRow(drain: DrainResult, plain: DrainResult | undefined, baseline: string): string {
   const runs = drain.runs.map((x) => fmt(x.eventsPerSecond)).join(', ');
   const bad = drain.runs.reduce((n, x) => n + x.lost + x.outOfOrder, 0);
+  const duplicates = drain.runs.reduce((n, x) => n + x.duplicates, 0);
   const share =
     drain.over && plain
       ? ` (${Math.round((100 * drain.medianEventsPerSecond) / plain.medianEventsPerSecond)}% of ${baseline})`
       : '';
-  const verifier = bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`;
+  const verifier = `${bad === 0 ? 'nothing lost or out of order' : `${bad} lost or out of order`}, ${duplicates === 0 ? 'no' : fmt(duplicates)} duplicates`;
   return `| drain of ${fmt(drain.events)} events${drain.over ? ` over ${drain.over}` : ''}, median of ${drain.runs.length} (${runs}) | ${fmt(drain.medianEventsPerSecond)} events/s${share}; verifier: ${verifier} |`;
 }
 
@@ -120,16 +137,16 @@ export function svgChart(r: BenchResults): string {
   if (r.drainTls) bars.push([`drain over ${r.drainTls.over ?? 'TLS'}`, r.drainTls.medianEventsPerSecond]);
   if (r.drainPlatformatic) bars.push(['drain, @platformatic/kafka', r.drainPlatformatic.medianEventsPerSecond]);
   if (r.drainConnectors) bars.push(['drain, 3 connectors', r.drainConnectors.medianEventsPerSecond]);
+  if (r.drainExactlyOnce) bars.push(['drain, exactly-once', r.drainExactlyOnce.medianEventsPerSecond]);
   for (const row of r.scale ?? []) bars.push([`drain, ${row.publishers} publisher(s)`, row.eventsPerSecond]);
   if (r.naive) bars.push(['naive relay', r.naive.eventsPerSecond]);
-  const latency: [string, number][] = r.steady
-    ? [
-        ['p50', r.steady.latencyMs.p50],
-        ['p95', r.steady.latencyMs.p95],
-        ['p99', r.steady.latencyMs.p99],
-        ['max', r.steady.latencyMs.max],
-      ]
-    : [];
+  const steadies: [string, SteadyResult | undefined][] = [
+    ['', r.steady],
+    ['exactly-once ', r.steadyExactlyOnce],
+  ];
+  const latency = steadies.flatMap(([mode, s]) =>
+    s ? (['p50', 'p95', 'p99', 'max'] as const).map((p): [string, number] => [`${mode}${p}`, s.latencyMs[p]]) : [],
+  );
   const width = 760;
   const rowH = 26;
   const labelW = 220;

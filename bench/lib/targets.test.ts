@@ -43,6 +43,25 @@ describe('benchmark targets', () => {
     expect(reached({ ...base, drainConnectors: drain(17_000) })[name]).toBeUndefined();
   });
 
+  it('judges exactly-once delivery against the at-least-once drain of the same run, and its p99 at 1,000/s', () => {
+    const drain = (medianEventsPerSecond: number) => ({ events: 200_000, runs: [], medianEventsPerSecond });
+    const steady = (p99: number) => ({
+      over: 'exactly-once delivery',
+      targetRate: 1000,
+      seconds: 60,
+      achievedRate: 1000,
+      latencyMs: { p50: 10, p95: 50, p99, max: 200, samples: 60_000 },
+      cpu: {},
+      idleCpu: {},
+    });
+    const name = 'drain with exactly-once delivery ≥ 60% of the at-least-once drain';
+    const p99 = 'steady 1,000/s with exactly-once delivery: p99 ≤ 100 ms';
+    expect(reached({ ...base, drain: drain(20_000), drainExactlyOnce: drain(12_000) })[name]).toBe('60% yes');
+    expect(reached({ ...base, drain: drain(20_000), drainExactlyOnce: drain(11_000) })[name]).toBe('55% no');
+    expect(reached({ ...base, steadyExactlyOnce: steady(100) })[p99]).toBe('100 ms yes');
+    expect(reached({ ...base, steadyExactlyOnce: steady(101) })[p99]).toBe('101 ms no');
+  });
+
   it('counts a 10,000/s stage whose writer fell short as not reached, whatever its latency', () => {
     const steady = {
       targetRate: 10_000,

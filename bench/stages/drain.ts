@@ -1,10 +1,12 @@
 import { type BenchContext, freshPipeline, median } from '../lib/bench-context.ts';
+import type { AppVariant } from '../lib/bench-infra.ts';
 import { type DrainPipeline, type DrainRun, drainOnce } from '../lib/drain-run.ts';
 
 export interface DrainResult {
   /**
-   * How this drain differs from the plain one (e.g. `SASL_SSL, SCRAM-SHA-512`, or `3 connectors
-   * (…)`); absent for the plain drain: one connector, over PLAINTEXT.
+   * How this drain differs from the plain one (e.g. `SASL_SSL, SCRAM-SHA-512`, `3 connectors (…)`
+   * or `exactly-once delivery`); absent for the plain drain: one connector, over PLAINTEXT,
+   * at-least-once.
    */
   over?: string;
   events: number;
@@ -21,15 +23,15 @@ export interface DrainVariant {
   pipeline(context: BenchContext): Promise<DrainPipeline>;
 }
 
-/** The plain drain: the worker's own connector, one outbox, over PLAINTEXT. */
+/** The plain drain: the worker's own connector, one outbox, over PLAINTEXT, at-least-once. */
 export const plainDrain: DrainVariant = { name: 'drain', pipeline: async (context) => singleConnector(context, 'drain') };
 
 /**
- * The drain with the capture worker and the publisher reaching the broker with other settings
- * (SASL_SSL, say, or another Kafka client); the benchmark's own reads stay on PLAINTEXT, so only
- * the pipeline pays for them.
+ * The drain with the capture worker and the publisher run with other settings (SASL_SSL, say,
+ * another Kafka client, or exactly-once delivery); the benchmark's own reads stay on PLAINTEXT,
+ * so only the pipeline pays for them.
  */
-export function drainOver(over: { label: string; env: Record<string, string> }, name: string): DrainVariant {
+export function drainOver(over: AppVariant, name: string): DrainVariant {
   return {
     label: over.label,
     name,

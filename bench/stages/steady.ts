@@ -4,10 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
 import { readTopicsToEnd } from '@outbox/verifier';
 import { type BenchContext, createBenchTopic, freshPipeline, percentile } from '../lib/bench-context.ts';
+import type { AppVariant } from '../lib/bench-infra.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
 import { cpuMeter } from '../lib/proc-stats.ts';
 
 export interface SteadyResult {
+  /** How the apps differed from the plain steady stage (`exactly-once delivery`); absent for it. */
+  over?: string;
   targetRate: number;
   seconds: number;
   achievedRate: number;
@@ -22,20 +25,24 @@ export interface SteadyResult {
  * The writer at a fixed rate: commit→Kafka latency from the event's `occurredAt` (taken inside the
  * transaction, just before COMMIT) to the broker's LogAppendTime on the record, and CPU under load
  * and idle. At 1,000 events/s by default; `steady-10k` runs it at 10,000 events/s for a third of
- * the time (20 s, 200,000 events). Idle CPU is measured after each.
+ * the time (20 s, 200,000 events); `steady-exactly-once` runs it with the apps `over` other
+ * settings (exactly-once delivery). Idle CPU is measured after each.
  */
-export async function steady(context: BenchContext, rate = 1000): Promise<SteadyResult> {
+export async function steady(context: BenchContext, rate = 1000, over?: AppVariant): Promise<SteadyResult> {
   const seconds = (context.quick ? 15 : 60) / (rate > 1000 ? 3 : 1);
   const settle = context.quick ? 3 : 10;
   const idleSeconds = context.quick ? 10 : 60;
-  const { env, dbPath, topic } = freshPipeline(context, 'steady');
+  const name = `steady${over ? ` (${over.label})` : ''}`;
+  const fresh = freshPipeline(context, 'steady');
+  const { dbPath, topic } = fresh;
+  const env = { ...fresh.env, ...over?.env };
   await createBenchTopic(context.kafka, topic);
   fillOutbox(dbPath, 1000, 1000);
   const capture = startApp('capture-worker', env);
   const publisher = startApp('publisher-worker', env);
   await waitForEmptyOutbox(dbPath, performance.now());
 
-  context.progress(`steady: ${rate} events/s for ${seconds} s`);
+  context.progress(`${name}: ${rate} events/s for ${seconds} s`);
   const load = spawn(
     process.execPath,
     [
@@ -60,7 +67,7 @@ export async function steady(context: BenchContext, rate = 1000): Promise<Steady
   const achieved = /\((\d+)\/s\)/.exec(output);
   await waitForEmptyOutbox(dbPath, performance.now());
 
-  context.progress(`steady: idle CPU over ${idleSeconds} s after a ${settle} s settle`);
+  context.progress(`${name}: idle CPU over ${idleSeconds} s after a ${settle} s settle`);
   await sleep(settle * 1000);
   const idle = cpuMeter(pids);
   idle.start();
@@ -74,6 +81,7 @@ export async function steady(context: BenchContext, rate = 1000): Promise<Steady
     .map((r) => r.timestamp - Date.parse(r.headers.occurredAt ?? ''))
     .sort((a, b) => a - b);
   return {
+    ...(over && { over: over.label }),
     targetRate: rate,
     seconds,
     achievedRate: achieved ? Number(achieved[1]) : 0,

@@ -55,7 +55,7 @@ describe('the REST API', () => {
     expect(outboxDepth(config.sqlite.path)).toBe(200);
     const status = start('cli', env, ['status']);
     expect(await status.exited).toBe(0);
-    expect(status.output()).toMatch(new RegExp(`connector ${name}: PAUSED, 200 events in the outbox`));
+    expect(status.output()).toMatch(new RegExp(`connector ${name}: PAUSED, at-least-once, 200 events in the outbox`));
     const json = start('cli', env, ['status', '--json']);
     expect(await json.exited).toBe(0);
     expect(JSON.parse(json.output())).toMatchObject({ name, connector: { state: 'PAUSED' } });

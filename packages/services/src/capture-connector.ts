@@ -1,7 +1,15 @@
 import type { Config } from '@outbox/config';
 import type { EventTracer } from '@outbox/contracts';
 import { ConfigError } from '@outbox/errors';
-import { createEventProducer, type createKafka, type EventProducer, readTopicsToEnd, topicOffsets } from '@outbox/kafka';
+import {
+  createEventProducer,
+  type createKafka,
+  type EventProducer,
+  positionsStoreOf,
+  readCommittedPositions,
+  readTopicsToEnd,
+  topicOffsets,
+} from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createAlertNotifier, type PipelineMetrics } from '@outbox/observability';
 import {
@@ -26,7 +34,7 @@ import {
   partitionOf,
   pipelineNames,
 } from '@outbox/queue';
-import { buildService, serial } from '@outbox/runtime';
+import { buildService, type Releasers, serial } from '@outbox/runtime';
 import type { ConnectorRuntime } from './connector-fleet.ts';
 import { connectorGauges } from './connector-gauges.ts';
 import { connectorTopics } from './connector-topics.ts';
@@ -126,7 +134,16 @@ export async function startCaptureConnector(config: Config, shared: CaptureShare
     // Operators' pause, resume, rewind and head actions run one at a time: a pause or resume never
     // lands while cursors move.
     const operatorTurn = serial();
-    const admin = new ConnectorAdmin({ name: config.connector.name, redis, names, queues, store, operatorTurn, logger });
+    const admin = new ConnectorAdmin({
+      name: config.connector.name,
+      redis,
+      names,
+      queues,
+      store,
+      operatorTurn,
+      logger,
+      delivery: deliveryOf(config, shared.kafka, releasers),
+    });
     const partitions = new PartitionAdmin({
       operatorTurn,
       capture: worker,
@@ -198,3 +215,26 @@ const databaseLocks = (() => {
     },
   };
 })();
+
+/**
+ * The delivery mode for the status; with exactly-once, the partitions' committed positions are read
+ * on one admin connection, made on the first status read and kept.
+ */
+function deliveryOf(config: Config, kafka: ReturnType<typeof createKafka>, releasers: Releasers) {
+  if (config.publisher.delivery !== 'exactly-once') return { mode: 'at-least-once' } as const;
+  const store = positionsStoreOf(config.redis.prefix, config.connector.name);
+  let connected: Promise<ReturnType<typeof kafka.admin>> | undefined;
+  releasers.add('admin (committed positions)', async () => (await connected?.catch(() => undefined))?.disconnect());
+  const admin = () => {
+    connected ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      connected = undefined;
+      throw error;
+    });
+    return connected;
+  };
+  return { mode: 'exactly-once', readPositions: async () => readCommittedPositions(await admin(), store) } as const;
+}

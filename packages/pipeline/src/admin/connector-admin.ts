@@ -1,8 +1,9 @@
+import type { CommittedPosition } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import type { ConnectorState, OutboxStore } from '@outbox/outbox-store';
 import { HaltedStore, type PartitionQueues, type PipelineNames, type RedisClient } from '@outbox/queue';
 import { type Serial, TimeoutError, withTimeout } from '@outbox/runtime';
-import { type ConnectorStatus, readConnectorStatus } from '../status/pipeline-status.ts';
+import { type ConnectorStatus, readConnectorStatus, withCommittedPositions } from '../status/pipeline-status.ts';
 import { AdminError } from './admin-error.ts';
 
 /** How long a status read waits for Redis before it answers that Redis is down. */
@@ -19,6 +20,11 @@ export interface ConnectorAdminOptions {
   /** Shared with PartitionAdmin: a pause or resume never runs while cursors move. */
   operatorTurn: Serial;
   logger: Logger;
+  /**
+   * The publishers' delivery mode; with exactly-once, how to read the partitions' committed
+   * positions from Kafka. @defaultValue at-least-once
+   */
+  delivery?: { mode: 'at-least-once' } | { mode: 'exactly-once'; readPositions: () => Promise<Map<number, CommittedPosition>> };
 }
 
 /**
@@ -51,12 +57,14 @@ export class ConnectorAdmin {
    * the answer is a 503 saying what is known — Redis is down, the outbox (SQLite) still fills.
    */
   async status(): Promise<ConnectorStatus> {
+    const delivery = this.#options.delivery ?? { mode: 'at-least-once' };
+    const { redis, names, queues, name } = this.#options;
     try {
-      return await withTimeout(
-        () =>
-          readConnectorStatus(this.#options.redis, this.#options.names, this.#options.queues, this.#options.name, this.state()),
-        statusDeadlineMs,
-      );
+      const [status, positions] = await Promise.all([
+        withTimeout(() => readConnectorStatus(redis, names, queues, name, this.state(), delivery.mode), statusDeadlineMs),
+        delivery.mode === 'exactly-once' ? this.#positions(delivery.readPositions) : undefined,
+      ]);
+      return positions === undefined ? status : withCommittedPositions(status, positions);
     } catch (error) {
       if (!(error instanceof TimeoutError)) throw error;
       throw new AdminError(
@@ -65,6 +73,16 @@ export class ConnectorAdmin {
         `Redis does not answer within ${statusDeadlineMs / 1000} s: nothing is published until it is back; ` +
           `${this.#options.store.stats().depth} events wait in the outbox, and the writer keeps committing`,
       );
+    }
+  }
+
+  /** The committed positions, or null when Kafka does not answer in time (the rest of the status still shows). */
+  async #positions(read: () => Promise<Map<number, CommittedPosition>>): Promise<Map<number, CommittedPosition> | null> {
+    try {
+      return await withTimeout(read, statusDeadlineMs);
+    } catch (error) {
+      this.#log.debug({ err: error }, 'could not read the committed positions');
+      return null;
     }
   }
 

@@ -8,6 +8,7 @@ function statusOf(name: string, state: 'RUNNING' | 'PAUSED', pending: number, ha
   return {
     name,
     type: 'source',
+    delivery: 'at-least-once',
     connector: { state },
     outbox: {
       pending,

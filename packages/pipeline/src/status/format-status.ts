@@ -17,8 +17,9 @@ export function table(rows: string[][]): string[] {
 export function formatStatus(status: ConnectorStatus, now = Date.now()): string {
   const lines: string[] = [];
   const outbox = status.outbox;
+  const exactlyOnce = status.delivery === 'exactly-once';
   lines.push(
-    `connector ${status.name}: ${status.connector.state}, ` +
+    `connector ${status.name}: ${status.connector.state}, ${status.delivery ?? 'at-least-once'}, ` +
       (outbox
         ? `${outbox.pending} events in the outbox` +
           (outbox.oldestOccurredAt ? `, oldest ${ago(outbox.oldestOccurredAt, now)}` : '') +
@@ -28,7 +29,7 @@ export function formatStatus(status: ConnectorStatus, now = Date.now()): string 
   lines.push('');
   lines.push(
     ...table([
-      ['partition', 'state', 'owner', 'active', 'waiting jobs', 'in flight'],
+      ['partition', 'state', 'owner', 'active', 'waiting jobs', 'in flight', ...(exactlyOnce ? ['committed up to id'] : [])],
       ...status.tasks.map((t) => [
         String(t.id),
         t.halted ? `HALTED: ${t.halted.reason}` : t.state,
@@ -36,6 +37,7 @@ export function formatStatus(status: ConnectorStatus, now = Date.now()): string 
         String(t.active),
         String(t.waiting),
         t.inFlight === null ? '?' : String(t.inFlight),
+        ...(exactlyOnce ? [t.committedPosition ? String(t.committedPosition.outboxId) : '-'] : []),
       ]),
     ]),
   );

@@ -1,4 +1,5 @@
 import type { PublishJobData } from '@outbox/contracts';
+import type { CommittedPosition } from '@outbox/kafka';
 import {
   activeJobOwner,
   CaptureStatusStore,
@@ -11,6 +12,8 @@ import {
 } from '@outbox/queue';
 import type { Queue } from 'bullmq';
 import { taskOwners } from './task-owners.ts';
+
+export type DeliveryMode = 'at-least-once' | 'exactly-once';
 
 /** Kafka Connect's task states, plus HALTED: attempts ran out, probed until it works again. */
 export type TaskState = 'RUNNING' | 'PAUSED' | 'HALTED' | 'UNASSIGNED';
@@ -29,6 +32,11 @@ export interface TaskStatus {
   halted: HaltedState | null;
   /** Why it is halted, as Kafka Connect reports a failed task's trace. */
   trace?: string;
+  /**
+   * Exactly-once delivery only: how far the partition's committed transactions have got (null
+   * before its first commit, or when Kafka did not answer).
+   */
+  committedPosition?: CommittedPosition | null;
 }
 
 export interface PublisherStatus {
@@ -56,10 +64,20 @@ export interface ConnectorStatus {
   type: 'source';
   connector: { state: 'RUNNING' | 'PAUSED' };
   tasks: TaskStatus[];
+  /** The publishers' delivery mode (`OUTBOX_DELIVERY`). */
+  delivery: DeliveryMode;
   outbox: OutboxStatus | null;
   publishers: PublisherStatus[];
   /** Events all publishers got Kafka's ack for, since their counters were created. */
   published: number;
+}
+
+/** The partitions' committed positions added to a status (exactly-once delivery); `null`: Kafka did not answer. */
+export function withCommittedPositions(
+  status: ConnectorStatus,
+  positions: ReadonlyMap<number, CommittedPosition> | null,
+): ConnectorStatus {
+  return { ...status, tasks: status.tasks.map((task) => ({ ...task, committedPosition: positions?.get(task.id) ?? null })) };
 }
 
 /** How long a publisher's heartbeat counts; matches the publishers' own membership TTL. */
@@ -78,6 +96,7 @@ export async function readConnectorStatus(
   connector: string,
   /** Kept in SQLite by the capture worker, which owns the decision (BullMQ's paused flags follow it). */
   state: ConnectorStatus['connector']['state'],
+  delivery: DeliveryMode = 'at-least-once',
 ): Promise<ConnectorStatus> {
   const stats = new PublisherStatsStore(redis, names);
   const [capture, halted, publisherNames, live] = await Promise.all([
@@ -134,6 +153,7 @@ export async function readConnectorStatus(
     type: 'source',
     connector: { state },
     tasks,
+    delivery,
     outbox: capture
       ? {
           pending: capture.depth,

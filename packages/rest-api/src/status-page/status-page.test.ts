@@ -13,6 +13,7 @@ function statusOf(published: number, pending: number, oldestOccurredAt: string |
   return {
     name,
     type: 'source',
+    delivery: 'at-least-once',
     connector: { state: 'RUNNING' },
     tasks: [{ id: 0, state: 'RUNNING', worker_id: 'p1', waiting: 2, active: 1, inFlight: 5, halted: null }],
     outbox: { pending, oldestOccurredAt, inFlight: 5, updatedAt: new Date().toISOString() },

@@ -263,15 +263,16 @@ export class CaptureWorker {
     if (this.#draining) return false;
     const { change, jobCounters } = await this.#redis.check();
     if (change) await this.#recoverFromRedisLoss(change);
-    await this.#recoverPassedRows();
+    const lowered = await this.#followSequence();
     const max = this.#options.maxInFlightPerPartition;
     const maxJobs = this.#options.maxJobsInFlightPerPartition ?? Number.POSITIVE_INFINITY;
     // With nothing in flight a partition has no job either (one dropped with Redis's data, say).
     for (let p = 0; p < this.#cursors.length; p++) if (this.#inFlight.size(p) === 0) this.#jobs.clear(p);
     const jobsInFlight = this.#jobs.counts();
     const open = this.#cursors.filter((_, p) => this.#inFlight.size(p) < max && (jobsInFlight[p] ?? 0) < maxJobs);
-    if (open.length === 0) return false;
-    const rows = this.#options.store.readAfter(Math.min(...open), this.#options.batchSize, readMaxBytes);
+    const rows = open.length === 0 ? [] : this.#options.store.readAfter(Math.min(...open), this.#options.batchSize, readMaxBytes);
+    // After the read, so a passed row committed before any row just read is found, and enqueued first.
+    await this.#recoverPassedRows(lowered);
     if (rows.length === 0) return false;
 
     const plan = planJobs({
@@ -279,7 +280,8 @@ export class CaptureWorker {
       cursors: this.#cursors,
       inFlight: this.#inFlight.sizes(),
       maxInFlightPerPartition: max,
-      jobsInFlight,
+      // Counted again: the sweep may have added jobs.
+      jobsInFlight: this.#jobs.counts(),
       maxJobsInFlightPerPartition: maxJobs,
       jobMaxRows: this.#options.jobMaxRows,
       jobMaxBytes: this.#options.jobMaxBytes,
@@ -294,17 +296,17 @@ export class CaptureWorker {
   }
 
   /**
-   * Every row in the outbox and not in flight is enqueued, whatever its id (see find-stranded.ts):
-   * a restored database at once, rows passed any other way every `sweepIntervalMs`.
+   * Brings the cursors down to the table's id sequence when it is behind them (see
+   * cursorsForSequence); true when it did.
    */
-  async #recoverPassedRows(): Promise<void> {
+  async #followSequence(): Promise<boolean> {
     const { store } = this.#options;
     const sequence = store.lastAssignedId();
     const lowered = cursorsForSequence(sequence, this.#cursors);
     if (lowered && store.reusesIds) {
       // A table without AUTOINCREMENT: its newest rows were delivered and deleted, so their ids come
       // again. The cursors come down to the highest id in the table (rows in flight are in it, so
-      // they stay passed), and the sweep below enqueues any new row that took an id already passed.
+      // they stay passed), and the sweep enqueues any new row that took an id already passed.
       this.#log.debug({ cursors: this.#cursors, highestId: sequence }, 'the outbox re-uses ids; cursors lowered');
       await this.#redis.save(lowered);
       this.#cursors = lowered;
@@ -317,13 +319,28 @@ export class CaptureWorker {
       await this.#redis.saveFresh(lowered);
       this.#cursors = lowered;
     }
+    return lowered !== null;
+  }
+
+  /**
+   * Every row in the outbox and not in flight is enqueued, whatever its id (see find-stranded.ts):
+   * a restored database at once, rows passed any other way every `sweepIntervalMs` — in a table
+   * that re-uses ids, every round. There the table can empty and refill past a cursor between two
+   * rounds (the sequence then never looks behind), so the new rows on ids already passed are only
+   * found by looking; they are the table's normal re-use, not an error.
+   */
+  async #recoverPassedRows(lowered: boolean): Promise<void> {
+    const { store } = this.#options;
     const now = Date.now();
-    if (!lowered && now - this.#lastSweep < (this.#options.sweepIntervalMs ?? 10_000)) return;
+    const due = lowered || store.reusesIds || now - this.#lastSweep >= (this.#options.sweepIntervalMs ?? 10_000);
+    if (!due) return;
     this.#lastSweep = now;
     const stranded = findStranded(store, this.#options.partitionOf, this.#cursors, this.#inFlight.view);
     if (stranded.length === 0) return;
-    if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(stranded.map((row) => row.id)));
-    await this.#enqueueAll(planStrandedJobs(store.readIds(stranded.map((row) => row.id)), this.#options), { unordered: true });
+    const ids = stranded.map((row) => row.id);
+    if (store.reusesIds) this.#log.debug({ ids }, 'the outbox re-used ids the cursors had passed; enqueueing them');
+    else if (!lowered) this.#log.error({ count: stranded.length }, strandedMessage(ids));
+    await this.#enqueueAll(planStrandedJobs(store.readIds(ids), this.#options), { unordered: true });
   }
 
   /** Enqueues planned jobs, each partition's in order and the partitions side by side. */

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { projectRoot } from '@outbox/infra';
 import { metricValue, scrapeMetrics, waitFor } from '@outbox/testkit';
+import type { VerifyReport } from '@outbox/verifier';
 import { generateLoad } from '@outbox/writer';
 import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
@@ -61,17 +62,6 @@ async function verifyFromHost(stack: ClusterStack, idsFile: string): Promise<{ e
     },
   );
   return { exitCode, report: JSON.parse(stdout) as VerifyReport };
-}
-
-interface VerifyReport {
-  records: number;
-  uniqueEvents: number;
-  aggregates: number;
-  duplicates: number;
-  outOfOrder: number;
-  deadLettered: string[];
-  lost: string[];
-  checkedLoss: boolean;
 }
 
 describe('docker compose: infra/docker-compose.cluster.yml (three SASL_SSL brokers) on the locally built images', () => {

@@ -1,6 +1,7 @@
 import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
 import { type CommittedPosition, type PositionsStore, TransactionalPartition } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
+import { type Serial, serial } from '@outbox/runtime';
 import type { Kafka } from 'kafkajs';
 import type { PipelineObserver } from '../../pipeline-observer.ts';
 import { Fenced } from '../delivery-errors.ts';
@@ -50,6 +51,14 @@ export class ExactlyOnceDelivery {
   readonly #delivery: JobDelivery;
   readonly #log: Logger;
   readonly #senders = new Map<number, TransactionSender>();
+  /**
+   * One job of a partition at a time in this process, and its producer released only between jobs.
+   * BullMQ runs one job of a partition at a time, but not across a hand-over: a worker that lost the
+   * partition finishes its job while the one that regained it starts the next, and after Redis lost
+   * its data the old job and its new copy can both be active. Both would use the partition's one
+   * producer and its one open transaction.
+   */
+  readonly #turns = new Map<number, Serial>();
   readonly #observer: Pick<Required<PipelineObserver>, 'transactionEnded'>;
 
   constructor(
@@ -69,7 +78,17 @@ export class ExactlyOnceDelivery {
    * covers at once, the rest when their transaction commits. A delivery that stops part-way
    * commits what it did when its partition halted, and nothing otherwise.
    */
-  async deliver(
+  deliver(
+    target: DeliveryJob,
+    job: Pick<PublishJobData, 'timeline' | 'unordered'>,
+    events: readonly OutboxEvent[],
+    heads: readonly HeadResolver[],
+    progress: DeliveryProgress,
+  ): Promise<void> {
+    return this.#turnOf(target.partition)(() => this.#deliverInTurn(target, job, events, heads, progress));
+  }
+
+  async #deliverInTurn(
     target: DeliveryJob,
     job: Pick<PublishJobData, 'timeline' | 'unordered'>,
     events: readonly OutboxEvent[],
@@ -112,10 +131,21 @@ export class ExactlyOnceDelivery {
   }
 
   /** The publisher no longer works on the partition: its producer goes. */
-  async release(partition: number): Promise<void> {
-    const sender = this.#senders.get(partition);
-    this.#senders.delete(partition);
-    await sender?.close();
+  release(partition: number): Promise<void> {
+    return this.#turnOf(partition)(async () => {
+      const sender = this.#senders.get(partition);
+      this.#senders.delete(partition);
+      await sender?.close();
+    });
+  }
+
+  #turnOf(partition: number): Serial {
+    let turn = this.#turns.get(partition);
+    if (!turn) {
+      turn = serial();
+      this.#turns.set(partition, turn);
+    }
+    return turn;
   }
 
   async close(): Promise<void> {

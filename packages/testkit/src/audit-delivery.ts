@@ -17,10 +17,12 @@ export async function auditDelivery(options: {
   topic: string;
   dlqTopic: string;
   committed: readonly string[];
+  /** How the topics are read. @defaultValue 'read_committed' */
+  isolation?: 'read_committed' | 'read_uncommitted';
 }): Promise<DeliveryAudit> {
   const [events, deadLetters] = await Promise.all([
-    readTopic(options.brokers, options.topic),
-    readTopic(options.brokers, options.dlqTopic),
+    readTopic(options.brokers, options.topic, options.isolation),
+    readTopic(options.brokers, options.dlqTopic, options.isolation),
   ]);
   const report = verifyEvents({
     events: toVerifiedEvents(events),

@@ -31,6 +31,12 @@ describe('the chaos summary table', () => {
     ]);
   });
 
+  it('shows the duplicates of both isolation levels side by side for an exactly-once run', () => {
+    const lines = formatChaosTable([{ ...clean, duplicates: 0, duplicatesReadUncommitted: 37 }]).split('\n');
+    expect(lines[0]).toContain('| duplicates (read_committed) | duplicates (read_uncommitted) | recovery time |');
+    expect(lines[2]).toMatch(/\| +0 \| +37 \| +2\.3 s \|$/);
+  });
+
   it('says when and on how many CPUs it ran, and whether any fault lost or reordered events', () => {
     const run = { date: new Date('2026-12-01T10:20:30Z'), cpus: 2, node: '24.21.0' };
     expect(formatChaosReport([clean], run)).toMatch(

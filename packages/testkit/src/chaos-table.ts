@@ -9,11 +9,16 @@ export interface ChaosRow {
   lost: number;
   outOfOrder: number;
   duplicates: number;
+  /**
+   * Exactly-once runs: the duplicates a read_uncommitted consumer would see (the records of aborted
+   * transactions among them); `duplicates` is then what read_committed sees.
+   */
+  duplicatesReadUncommitted?: number;
   /** From the end of the fault until the outbox was empty and everything delivered; undefined: it never was. */
   recoveryMs: number | undefined;
 }
 
-const columns: { title: string; right: boolean; cell: (row: ChaosRow) => string }[] = [
+const defaultColumns: { title: string; right: boolean; cell: (row: ChaosRow) => string }[] = [
   { title: 'fault', right: false, cell: (row) => row.fault },
   { title: 'events written', right: true, cell: (row) => count(row.written) },
   { title: 'delivered', right: true, cell: (row) => count(row.delivered) },
@@ -24,8 +29,17 @@ const columns: { title: string; right: boolean; cell: (row: ChaosRow) => string 
   { title: 'recovery time', right: true, cell: (row) => recovery(row.recoveryMs) },
 ];
 
+/** Exactly-once runs show the duplicates of both isolation levels side by side. */
+const isolationColumns: typeof defaultColumns = [
+  { title: 'duplicates (read_committed)', right: true, cell: (row) => count(row.duplicates) },
+  { title: 'duplicates (read_uncommitted)', right: true, cell: (row) => count(row.duplicatesReadUncommitted ?? 0) },
+];
+
 /** The rows as a Markdown table, padded so it also reads well on a console. */
 export function formatChaosTable(rows: readonly ChaosRow[]): string {
+  const columns = rows.some((row) => row.duplicatesReadUncommitted !== undefined)
+    ? defaultColumns.flatMap((c) => (c.title === 'duplicates' ? isolationColumns : [c]))
+    : defaultColumns;
   const cells = [columns.map((c) => c.title), ...rows.map((row) => columns.map((c) => c.cell(row)))];
   const widths = columns.map((_, i) => Math.max(3, ...cells.map((line) => (line[i] ?? '').length)));
   const pad = (text: string, i: number) => (columns[i]?.right ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));

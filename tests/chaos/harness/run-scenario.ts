@@ -99,8 +99,12 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
   try {
     const committedIds = committedEvents().map((event) => event.eventId);
     const reportedIds = idsFiles.filter((file) => existsSync(file)).flatMap((file) => readIdsFile(file));
-    const delivery = await auditDelivery({ brokers: config.kafka.brokers, topic, dlqTopic, committed: committedIds });
+    const audited = { brokers: config.kafka.brokers, topic, dlqTopic, committed: committedIds };
+    const delivery = await auditDelivery(audited);
     const { report } = delivery;
+    // With transactions, what a consumer that does not read committed would see too.
+    const uncommitted =
+      appEnv.OUTBOX_DELIVERY === 'exactly-once' ? await auditDelivery({ ...audited, isolation: 'read_uncommitted' }) : undefined;
     // A row still in the outbox is waiting, not lost: the pipeline can still deliver it.
     const rows = rowsInOutbox(run);
     const waiting = rows.map((row) => row.id);
@@ -122,11 +126,14 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
       lost: lost.length,
       outOfOrder: report.outOfOrder,
       duplicates: report.duplicates,
+      ...(uncommitted && { duplicatesReadUncommitted: uncommitted.report.duplicates }),
       recoveryMs,
     };
     run.log(
       `${row.written} written, ${row.delivered} delivered, ${row.deadLettered} dead-lettered, ${row.lost} lost, ` +
-        `${row.outOfOrder} out of order, ${row.duplicates} duplicates, recovery ${recoveryMs ?? '-'} ms`,
+        `${row.outOfOrder} out of order, ${row.duplicates} duplicates` +
+        (uncommitted ? ` (${row.duplicatesReadUncommitted} read uncommitted)` : '') +
+        `, recovery ${recoveryMs ?? '-'} ms`,
     );
     return { row, failure, lost, waiting, committedIds, reportedIds, delivery, fleetOutput: (role) => fleet.output(role), run };
   } finally {

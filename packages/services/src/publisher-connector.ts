@@ -1,6 +1,13 @@
 import type { Config } from '@outbox/config';
 import type { EventTracer } from '@outbox/contracts';
-import { type createKafka, type EventProducer, ensurePositionsTopic, positionsStoreOf, transactionalIdOf } from '@outbox/kafka';
+import {
+  connectWithRetry,
+  type createKafka,
+  type EventProducer,
+  ensurePositionsTopic,
+  positionsStoreOf,
+  transactionalIdOf,
+} from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
 import { createAlertNotifier, type PipelineMetrics } from '@outbox/observability';
 import { followPartitionCount, PublisherWorker, recordPublisherPartitions } from '@outbox/pipeline/publisher';
@@ -63,7 +70,8 @@ export function startPublisherConnector(config: Config, shared: PublisherShared)
       logger,
       signal: stopped.signal,
       start: async (partitions) => {
-        const exactlyOnce = config.publisher.delivery === 'exactly-once' && (await exactlyOnceOf(config, shared, partitions));
+        const exactlyOnce =
+          config.publisher.delivery === 'exactly-once' && (await exactlyOnceOf(config, shared, partitions, logger));
         const worker = new PublisherWorker({
           name: shared.name,
           redis: shared.redis,
@@ -108,16 +116,24 @@ export function startPublisherConnector(config: Config, shared: PublisherShared)
 }
 
 /** Exactly-once delivery's settings for a connector, once its positions topic has a partition for each of its own. */
-async function exactlyOnceOf(config: Config, shared: PublisherShared, partitions: number) {
+async function exactlyOnceOf(config: Config, shared: PublisherShared, partitions: number, logger: Logger) {
   const connector = config.connector.name;
   const positions = positionsStoreOf(config.redis.prefix, connector);
   const admin = shared.kafka.admin();
-  await admin.connect();
-  try {
-    await ensurePositionsTopic(admin, positions, partitions, config.kafka.topicReplicationFactor);
-  } finally {
-    await admin.disconnect();
-  }
+  // Waited for like the connector's topics: a broker down while the publisher starts must not
+  // leave it started without delivering.
+  await connectWithRetry(
+    'positions topic',
+    async () => {
+      await admin.connect();
+      try {
+        await ensurePositionsTopic(admin, positions, partitions, config.kafka.topicReplicationFactor);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    { kafka: config.kafka, logger },
+  );
   return {
     kafka: shared.kafka,
     positions,

@@ -40,6 +40,14 @@ export function coveredUpTo(
   return Math.min(position.outboxId, job.timeline.since);
 }
 
+type DeliverArgs = [
+  target: DeliveryJob,
+  job: Pick<PublishJobData, 'timeline' | 'unordered'>,
+  events: readonly OutboxEvent[],
+  heads: readonly HeadResolver[],
+  progress: DeliveryProgress,
+];
+
 /**
  * Delivers each job in one Kafka transaction of its partition's producer, together with the
  * partition's committed position (docs/architecture.md, "Exactly-once delivery"). The delivery
@@ -78,23 +86,11 @@ export class ExactlyOnceDelivery {
    * covers at once, the rest when their transaction commits. A delivery that stops part-way
    * commits what it did when its partition halted, and nothing otherwise.
    */
-  deliver(
-    target: DeliveryJob,
-    job: Pick<PublishJobData, 'timeline' | 'unordered'>,
-    events: readonly OutboxEvent[],
-    heads: readonly HeadResolver[],
-    progress: DeliveryProgress,
-  ): Promise<void> {
-    return this.#turnOf(target.partition)(() => this.#deliverInTurn(target, job, events, heads, progress));
+  deliver(...args: DeliverArgs): Promise<void> {
+    return this.#turnOf(args[0].partition)(() => this.#deliverInTurn(...args));
   }
 
-  async #deliverInTurn(
-    target: DeliveryJob,
-    job: Pick<PublishJobData, 'timeline' | 'unordered'>,
-    events: readonly OutboxEvent[],
-    heads: readonly HeadResolver[],
-    progress: DeliveryProgress,
-  ): Promise<void> {
+  async #deliverInTurn(...[target, job, events, heads, progress]: DeliverArgs): Promise<void> {
     const sender = this.#senderOf(target);
     const headId = () => events[0]?.id ?? 0;
     let position: CommittedPosition | undefined;

@@ -57,12 +57,18 @@ describe('exactly-once delivery: no duplicates for a read_committed reader', () 
     expect(outcome.row.duplicates).toBe(0);
   });
 
-  it('a frozen publisher is fenced when it wakes: it says so, and nothing it sends is read twice', async () => {
+  it('a publisher frozen mid-transaction gives its jobs up when it wakes, fenced if it sends again, and nothing is read twice', async () => {
     const scenario = exactlyOnce(publisherFreeze());
     const outcome = await runScenario(scenario, size, infra);
     expectRecovered(scenario, outcome);
     expect(outcome.row.duplicates).toBe(0);
+    // It gives its jobs up. Fenced, and says so, when it sends or commits after pub-2 took its
+    // partitions over; but the request it had in flight when frozen reaches the broker as soon as
+    // the broker resumes, before pub-2 can take over — if that was its commit, the transaction is
+    // complete and it only finds its jobs gone (their events then under pub-2's position).
     const zombie = outcome.run.fleet.outputOf('pub-1');
-    expect(zombie, zombie.split('\n').slice(-20).join('\n')).toMatch(/fenced: another publisher/);
+    expect(zombie, zombie.split('\n').slice(-20).join('\n')).toMatch(
+      /fenced: another publisher|the job in progress vanished|lost the lock of a job in progress/,
+    );
   });
 });

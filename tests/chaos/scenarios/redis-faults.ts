@@ -81,9 +81,22 @@ export function redisRollback(): ChaosScenario {
       const redis = run.redis;
       if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
       // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.
+      const { cursors } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
+      const generation = async () => {
+        let value = '';
+        await command(run, async (client) => {
+          value = (await client.hget(cursors, 'generation')) ?? '';
+        });
+        return value;
+      };
       await command(run, (client) => client.save());
+      const saved = await generation();
       run.log(`snapshot taken with ${run.committed()} events written`);
       await sleep(1000 + Math.random() * 1000);
+      // Only a rollback past something the capture worker wrote can be noticed (and matter): on a
+      // machine slow enough that it saved nothing since the snapshot, wait until it has.
+      const deadline = Date.now() + 15_000;
+      while ((await generation()) === saved && Date.now() < deadline) await sleep(50);
       await redis.stop();
       run.log(`Redis stopped with ${run.committed()} events written; starting it from the snapshot`);
       await redis.start();

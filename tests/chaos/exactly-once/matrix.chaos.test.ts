@@ -11,6 +11,7 @@ import {
   redisRollback,
   writerKill,
 } from '../scenarios/all-scenarios.ts';
+import { publisherFreeze } from '../scenarios/exactly-once-faults.ts';
 
 // `pnpm test:chaos:exactly-once`: the faults that make at-least-once send events twice (or could),
 // with exactly-once delivery: a read_committed reader must find every event once. The table puts
@@ -21,6 +22,7 @@ describeMatrix({
   scenarios: [
     captureKill(),
     publisherKill(),
+    publisherFreeze(),
     brokerStop(),
     brokerPause(),
     redisFlushall(),

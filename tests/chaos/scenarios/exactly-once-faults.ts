@@ -105,5 +105,13 @@ export function publisherFreeze(frozenMs = 12_000): ChaosScenario {
       if (!run.writing()) run.startWriter(Math.ceil(run.size.events / 4));
       return Date.now();
     },
+    // It gives its jobs up. Fenced, and says so, when it sends or commits after pub-2 took its
+    // partitions over; but the request it had in flight when frozen reaches the broker as soon as
+    // the broker resumes, before pub-2 can take over — if that was its commit, the transaction is
+    // complete and it only finds its jobs gone (their events then under pub-2's position).
+    check: ({ run }) =>
+      expect(run.fleet.outputOf('pub-1')).toMatch(
+        /fenced: another publisher|the job in progress vanished|lost the lock of a job in progress/,
+      ),
   };
 }

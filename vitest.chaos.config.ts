@@ -9,10 +9,16 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 // `pnpm test:chaos:exactly-once` (CHAOS_MATRIX=exactly-once): the faults again with exactly-once
 // delivery, kept out of CI's run for its time (tests/chaos/README.md).
 const exactlyOnce = process.env.CHAOS_MATRIX === 'exactly-once';
+// The matrix runs with either Kafka client and in either delivery mode when asked:
+// `KAFKA_CLIENT=platformatic pnpm test:chaos`, `OUTBOX_DELIVERY=exactly-once pnpm test:chaos`.
+const chaosAppSettings = Object.fromEntries(
+  ['KAFKA_CLIENT', 'OUTBOX_DELIVERY'].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+);
 export default defineConfig({
   test: {
     reporters: jsonReport ? ['default', 'json'] : ['default'],
     outputFile: jsonReport ? { json: jsonReport } : undefined,
+    provide: { chaosAppSettings },
     include: [exactlyOnce ? 'tests/chaos/exactly-once/*.chaos.test.ts' : 'tests/chaos/*.chaos.test.ts'],
     globalSetup: ['./packages/testkit/src/global-setup.ts'],
     setupFiles: ['./packages/testkit/src/setup-file.ts'],

@@ -4,9 +4,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateOutbox, openDatabase, quoteIdentifier } from '@outbox/outbox-store';
 import { auditDelivery, type ChaosRow, outboxDepth, recordCommittedEvents, testEnvironment } from '@outbox/testkit';
 import { readIdsFile } from '@outbox/verifier';
+import { inject } from 'vitest';
 import type { ChaosInfra } from './chaos-infra.ts';
 import type { ChaosOutcome, ChaosRun, ChaosScenario, ChaosSize } from './chaos-scenario.ts';
 import { Fleet } from './fleet.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** App settings a chaos run passes to every process (vitest.chaos.config.ts). */
+    chaosAppSettings?: Record<string, string>;
+  }
+}
 
 /** A bound on waiting for the pipeline to catch up: generous, because the machine is shared. */
 const drainDeadlineMs = 120_000;
@@ -26,10 +34,8 @@ export async function runScenario(scenario: ChaosScenario, size: ChaosSize, infr
     LOG_LEVEL: 'warn',
     ...(kafkaBrokers && { KAFKA_BROKERS: kafkaBrokers.join(',') }),
     ...(redis && { REDIS_URL: redis.url }),
-    // The matrix runs with either Kafka client: `KAFKA_CLIENT=platformatic pnpm test:chaos`.
-    ...(process.env.KAFKA_CLIENT && { KAFKA_CLIENT: process.env.KAFKA_CLIENT }),
-    // And in either delivery mode: `OUTBOX_DELIVERY=exactly-once pnpm test:chaos`.
-    ...(process.env.OUTBOX_DELIVERY && { OUTBOX_DELIVERY: process.env.OUTBOX_DELIVERY }),
+    // What the chaos run was asked for (vitest.chaos.config.ts); none in `pnpm test`.
+    ...inject('chaosAppSettings'),
     ...scenario.env,
   });
   const appEnv = { ...env, ...(await scenario.prepare?.(infra)) };

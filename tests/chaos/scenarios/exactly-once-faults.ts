@@ -7,27 +7,21 @@ import { command, untilStrikeWhileCapturing } from './redis-faults.ts';
 /** Acknowledgements in the stream that the capture worker has not read yet (XINFO GROUPS `lag`). */
 async function unreadAcknowledgements(run: ChaosRun): Promise<number> {
   const { acks, ackGroup } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
-  let lag = 0;
-  await command(run, async (client) => {
-    const groups = (await client.xinfo('GROUPS', acks)) as unknown[][];
-    for (const fields of groups) {
-      const info = new Map<string, unknown>();
-      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
-      if (info.get('name') === ackGroup) lag = Number(info.get('lag') ?? 0);
-    }
-  });
-  return lag;
+  const groups = (await command(run, (client) => client.xinfo('GROUPS', acks))) as unknown[][];
+  for (const fields of groups) {
+    const info = new Map<string, unknown>();
+    for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+    if (info.get('name') === ackGroup) return Number(info.get('lag') ?? 0);
+  }
+  return 0;
 }
 
 /** Until the publisher in slot `name` has delivered `jobs` jobs (publishers start slower than the writer). */
 async function untilDelivered(run: ChaosRun, name: string, jobs: number): Promise<void> {
   const stats = pipelineNames(run.config.redis.prefix, run.config.connector.name).publisher(name);
   const deadline = Date.now() + 30_000;
-  for (let done = 0; done < jobs && Date.now() < deadline; await sleep(50)) {
-    await command(run, async (client) => {
-      done = Number((await client.hget(stats, 'jobs')) ?? 0);
-    });
-  }
+  const done = async () => Number((await command(run, (client) => client.hget(stats, 'jobs'))) ?? 0);
+  while ((await done()) < jobs && Date.now() < deadline) await sleep(50);
 }
 
 /** Until events are being written: the first writer if it still writes, else one of its own. */

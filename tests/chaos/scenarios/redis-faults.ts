@@ -17,18 +17,14 @@ function expectLossNoticed({ fleetOutput }: ChaosOutcome): void {
 export async function untilStrikeWhileCapturing(run: ChaosRun): Promise<void> {
   await run.untilRandomMoment();
   const { epoch } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
-  for (let held = 0; held === 0; await sleep(50)) {
-    await command(run, async (client) => {
-      held = await client.exists(epoch);
-    });
-  }
+  while ((await command(run, (client) => client.exists(epoch))) === 0) await sleep(50);
 }
 
 /** One command to the scenario's Redis, on a connection of its own. */
-export async function command(run: ChaosRun, send: (client: Redis) => Promise<unknown>): Promise<void> {
+export async function command<T>(run: ChaosRun, send: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis(run.env.REDIS_URL ?? '');
   try {
-    await send(client);
+    return await send(client);
   } finally {
     client.disconnect();
   }
@@ -82,13 +78,7 @@ export function redisRollback(): ChaosScenario {
       if (!redis) throw new Error('the Redis rollback scenario needs a Redis of its own');
       // SAVE writes the snapshot the restarted server loads; this Redis saves nothing on shutdown.
       const { cursors } = pipelineNames(run.config.redis.prefix, run.config.connector.name);
-      const generation = async () => {
-        let value = '';
-        await command(run, async (client) => {
-          value = (await client.hget(cursors, 'generation')) ?? '';
-        });
-        return value;
-      };
+      const generation = () => command(run, (client) => client.hget(cursors, 'generation'));
       await command(run, (client) => client.save());
       const saved = await generation();
       run.log(`snapshot taken with ${run.committed()} events written`);

@@ -18,6 +18,10 @@ const start = useApps();
 /** Every committed event must be in Kafka exactly once, with the contract's topic, key, value and headers. */
 function expectExactlyOnce(committed: CommittedEvent[], received: ReceivedEvent[], topic: string) {
   const byId = new Map(received.map((event) => [event.headers.id, event]));
+  // Any event twice, with where each copy landed: what a failed run's log needs.
+  const copies = Map.groupBy(received, (event) => event.headers.id);
+  const twice = [...copies.values()].filter((events) => events.length > 1);
+  expect(twice.map((events) => events.map((e) => `outbox id ${e.headers.outboxId} at ${e.partition}:${e.offset}`))).toEqual([]);
   expect(received).toHaveLength(committed.length);
   expect(byId.size).toBe(committed.length);
   for (const row of committed) {

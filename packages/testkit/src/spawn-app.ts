@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { projectRoot } from '@outbox/infra';
 
 export interface AppProcess {
+  /** The app it runs: `capture-worker`, `publisher-worker`… */
+  name: string;
   child: ChildProcess;
   /** The environment it was started with. */
   env: Record<string, string>;
@@ -26,6 +28,7 @@ export function spawnApp(app: string, env: Record<string, string>, args: string[
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
+    name: app,
     child,
     env,
     output: () => output,

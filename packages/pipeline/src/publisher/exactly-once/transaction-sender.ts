@@ -19,6 +19,10 @@ export function covers(committed: CommittedPosition | undefined, wanted: Committ
   return committed !== undefined && committed.timeline === wanted.timeline && committed.outboxId >= wanted.outboxId;
 }
 
+function samePosition(a: CommittedPosition | undefined, b: CommittedPosition | undefined): boolean {
+  return a?.outboxId === b?.outboxId && a?.timeline === b?.timeline;
+}
+
 /** Told how each transaction ended (for the metrics). */
 export type TransactionEnded = (outcome: 'committed' | 'aborted' | 'fenced') => void;
 
@@ -33,6 +37,11 @@ export type TransactionEnded = (outcome: 'committed' | 'aborted' | 'fenced') => 
  *   opens a new transaction on a new producer that first sends again every record the job had sent
  *   — the aborted ones are invisible to read_committed consumers;
  * - fenced: the partition is another publisher's now ({@link Fenced}).
+ *
+ * The job decided what to send against the position its first transaction saw. A new producer
+ * made part-way through the job reads the position again: if it moved, another publisher took the
+ * job over in between (this one was frozen, say, past its lock) and committed its own; sending on
+ * would commit the job's events twice and move the position back. The job goes back instead.
  */
 export class TransactionSender implements EventSender {
   readonly #partition: TransactionalPartition;
@@ -44,6 +53,8 @@ export class TransactionSender implements EventSender {
   #records: TopicMessage[] = [];
   /** The partition's committed position as this producer knows it (read when it was made). */
   #position: CommittedPosition | undefined;
+  /** The position the job's first transaction saw, which what the job sends was decided against. */
+  #jobStart: CommittedPosition | undefined;
 
   constructor(partition: TransactionalPartition, maxBatchBytes: number, log: Logger, ended: TransactionEnded) {
     this.#partition = partition;
@@ -55,7 +66,8 @@ export class TransactionSender implements EventSender {
   /** Opens the job's transaction; resolves to the partition's committed position. */
   async begin(): Promise<CommittedPosition | undefined> {
     this.#records = [];
-    await this.#ensureOpen();
+    await this.#ensureOpen({ replay: false });
+    this.#jobStart = this.#position;
     return this.#position;
   }
 
@@ -64,7 +76,7 @@ export class TransactionSender implements EventSender {
   }
 
   async sendEach(records: readonly TopicMessage[]): Promise<void> {
-    const open = await this.#ensureOpen();
+    const open = await this.#ensureOpen({ replay: true });
     let accepted = 0;
     for (const part of chunkByBytes(records, this.#maxBatchBytes, (r) => r.message)) {
       try {
@@ -92,6 +104,7 @@ export class TransactionSender implements EventSender {
         await this.abort();
         return;
       }
+      await this.#assertNotTakenOver();
       await this.#replay(open);
     }
     try {
@@ -129,7 +142,8 @@ export class TransactionSender implements EventSender {
     await this.#partition.reset();
   }
 
-  async #ensureOpen({ replay } = { replay: true }): Promise<OpenTransaction> {
+  /** The job's open transaction, or a new one; `replay`: part-way through the job (see the class). */
+  async #ensureOpen({ replay }: { replay: boolean }): Promise<OpenTransaction> {
     if (this.#open) return this.#open;
     let begun: Awaited<ReturnType<TransactionalPartition['begin']>>;
     try {
@@ -139,8 +153,26 @@ export class TransactionSender implements EventSender {
     }
     if (begun.fresh) this.#position = begun.position;
     this.#open = begun.transaction;
-    if (replay) await this.#replay(begun.transaction);
+    if (replay) {
+      await this.#assertNotTakenOver();
+      await this.#replay(begun.transaction);
+    }
     return begun.transaction;
+  }
+
+  /**
+   * Gives the job back ({@link Fenced}) when the partition's position moved since the job began:
+   * another publisher committed in between. Only a new producer can see that (it read the position
+   * after fencing every earlier one); this one stays, as the partition's owner now.
+   */
+  async #assertNotTakenOver(): Promise<void> {
+    if (samePosition(this.#position, this.#jobStart)) return;
+    this.#log.warn(
+      { jobStart: this.#jobStart, position: this.#position },
+      'another publisher committed this partition while the job was in progress: it was taken over, and goes back unacknowledged',
+    );
+    await this.abort();
+    throw new Fenced();
   }
 
   /** Sends again what the failed transaction held, so the job's transaction is whole. */

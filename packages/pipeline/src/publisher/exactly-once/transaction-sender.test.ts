@@ -1,0 +1,107 @@
+import type { CommittedPosition, OpenTransaction, TransactionalPartition } from '@outbox/kafka';
+import { createLogger } from '@outbox/logger';
+import { describe, expect, it } from 'vitest';
+import { Fenced } from '../delivery-errors.ts';
+import { TransactionSender } from './transaction-sender.ts';
+
+const log = createLogger({ level: 'silent', format: 'json' });
+const records = [{ topic: 'orders', message: { key: 'a', value: 'v' } }];
+
+/** A request that timed out: retriable, and the broker may or may not have done it. */
+function timedOut(): Error {
+  const error = new Error('Request timed out');
+  error.name = 'KafkaJSRequestTimeoutError';
+  return error;
+}
+
+/** Which requests of the n-th producer time out: its first send, its commit. */
+interface Timeouts {
+  firstSend?: (producer: number) => boolean;
+  commit?: (producer: number) => boolean;
+}
+
+/**
+ * A partition whose producers each read `positions[n]` when made (the n-th new producer): what
+ * the broker would answer after another publisher committed in between.
+ */
+function partitionReading(positions: (CommittedPosition | undefined)[], timeouts: Timeouts) {
+  const log: string[] = [];
+  let producers = 0;
+  let current: number | undefined;
+  const partition = {
+    transactionalId: 'outbox-orders-p000',
+    async begin() {
+      const fresh = current === undefined;
+      if (fresh) current = producers++;
+      const producer = current as number;
+      let sends = 0;
+      const transaction: OpenTransaction = {
+        async sendBatch() {
+          sends += 1;
+          if (sends === 1 && timeouts.firstSend?.(producer)) throw timedOut();
+          log.push(`producer ${producer} sent`);
+        },
+        async commit(position) {
+          if (timeouts.commit?.(producer)) throw timedOut();
+          log.push(`producer ${producer} committed ${position?.outboxId}`);
+        },
+        async abort() {
+          log.push(`producer ${producer} aborted`);
+        },
+      };
+      return { transaction, position: fresh ? positions[producer] : undefined, fresh };
+    },
+    async reset() {
+      current = undefined;
+    },
+  };
+  return { partition: partition as unknown as TransactionalPartition, log };
+}
+
+describe('TransactionSender: a job resumed on a new producer', () => {
+  const start = { outboxId: 10, timeline: 't1' };
+  const job = { outboxId: 12, timeline: 't1' };
+
+  it('goes on where the position has not moved: the records sent before the failure are sent again, then committed', async () => {
+    const { partition, log: calls } = partitionReading([start, start], { firstSend: (producer) => producer === 0 });
+    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    expect(await sender.begin()).toEqual(start);
+    await expect(sender.sendEach(records)).rejects.toThrow('Request timed out');
+    await sender.sendEach(records);
+    await sender.commit(job);
+    expect(calls).toEqual(['producer 0 aborted', 'producer 1 sent', 'producer 1 committed 12']);
+  });
+
+  it('gives the job back, unsent, when another publisher committed the partition in between (a frozen publisher resumed)', async () => {
+    // The new producer fenced the publisher that took the job over, after it had committed 12.
+    const { partition, log: calls } = partitionReading([start, job], { firstSend: (producer) => producer === 0 });
+    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    await sender.begin();
+    await expect(sender.sendEach(records)).rejects.toThrow('Request timed out');
+    await expect(sender.sendEach(records)).rejects.toBeInstanceOf(Fenced);
+    expect(calls).toEqual(['producer 0 aborted', 'producer 1 aborted']);
+    // The producer stays, as the partition's owner now, with the position it read.
+    expect(await sender.begin()).toEqual(job);
+  });
+
+  it('gives the job back at its commit when the answer was lost and another publisher committed something else', async () => {
+    const elsewhere = { outboxId: 11, timeline: 't1' };
+    const { partition, log: calls } = partitionReading([start, elsewhere], { commit: (producer) => producer === 0 });
+    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    await sender.begin();
+    await sender.sendEach(records);
+    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
+    await expect(sender.commit(job)).rejects.toBeInstanceOf(Fenced);
+    expect(calls).toEqual(['producer 0 sent', 'producer 0 aborted', 'producer 1 aborted']);
+  });
+
+  it('takes a lost commit answer as done when the new position covers the job', async () => {
+    const { partition, log: calls } = partitionReading([start, job], { commit: (producer) => producer === 0 });
+    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    await sender.begin();
+    await sender.sendEach(records);
+    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
+    await sender.commit(job);
+    expect(calls).toEqual(['producer 0 sent', 'producer 0 aborted', 'producer 1 aborted']);
+  });
+});

@@ -9,12 +9,19 @@ import {
   useApps,
   waitFor,
 } from '@outbox/testkit';
-import { describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launchHeadlessBrowser } from '../support/headless-browser.ts';
 
 const start = useApps();
+let browser: Browser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
 
 describe('exactly-once delivery as an operator sees it', () => {
-  it('the status names the delivery mode and each partition’s committed position; the metrics count the transactions', async () => {
+  it('the status, the CLI and the status page name the delivery mode and each partition’s committed position; the metrics count the transactions', async () => {
     const { env, config, topic } = testEnvironment({ OUTBOX_PARTITIONS: '4', OUTBOX_DELIVERY: 'exactly-once' });
     const api = await httpUrlOf(start('capture-worker', env));
     env.OUTBOX_API_URL = api;
@@ -39,6 +46,15 @@ describe('exactly-once delivery as an operator sees it', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toContain(`connector ${config.connector.name}: RUNNING, exactly-once, `);
     expect(cli.output()).toMatch(/in flight\s+committed up to id\n/);
+
+    // The status page shows the same: the mode in its header, the positions in a column of their own.
+    browser = await launchHeadlessBrowser();
+    const page = await browser.newPage();
+    await page.goto(`${api}/ui/`);
+    await expect.poll(() => page.getByTestId('delivery-mode').textContent(), { timeout: 30_000 }).toBe('exactly-once');
+    expect(await page.getByTestId('committed-column').isVisible()).toBe(true);
+    const shown = page.getByTestId('partitions').locator('tbody tr td:nth-child(7)');
+    await expect.poll(() => shown.allTextContents(), { timeout: 30_000 }).toEqual(positions.map(String));
 
     const samples = await scrapeMetrics(await httpUrlOf(publisher));
     const committed = metricValue(samples, `outbox_transactions_total{connector="${config.connector.name}",outcome="committed"}`);

@@ -4,11 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { projectRoot } from '@outbox/infra';
 import { appendOutboxEvent, openDatabase } from '@outbox/outbox-store';
 import { httpUrlOf, testEnvironment, useApps, waitFor } from '@outbox/testkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchHeadlessBrowser } from '../support/headless-browser.ts';
 
-/** Debian's `chromium` package, which scripts/install-system-deps.sh installs; playwright-core brings no browser. */
-const chromiumPath = '/usr/bin/chromium';
 /** The committed screenshot in docs/operations.md; taken when missing (delete it to take a new one). */
 const readmeScreenshot = join(projectRoot, 'docs', 'status-page.png');
 const token = 'status-page-test-token';
@@ -80,18 +79,7 @@ describe('the status page, in a real browser', () => {
       appendOutboxEvent(db, 'orders_outbox', { aggregateId: i % 5, eventType: 'OrderPlaced', payload: { i } });
     db.close();
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchHeadlessBrowser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
 
@@ -102,6 +90,9 @@ describe('the status page, in a real browser', () => {
     await page.locator('button[type="submit"]').click();
     await page.getByTestId('connector-name').filter({ hasText: config.connector.name }).waitFor({ timeout: 60_000 });
     await connectorState(page, 'RUNNING');
+    // At-least-once (the default) has no committed positions: their column stays hidden.
+    expect(await page.getByTestId('delivery-mode').textContent()).toBe('at-least-once');
+    expect(await page.getByTestId('committed-column').isHidden()).toBe(true);
 
     // The counters change while events flow.
     const before = await waitFor('events to be published', async () => (await numberIn(page, 'published-count')) || undefined, {

@@ -74,6 +74,11 @@ export function renderStatus(status, rates) {
   setText('published-count', status.published.toLocaleString('en'), status.published);
   setText('publish-rate', formatNumber(rates.published), rates.published);
 
+  // Exactly-once: how far each partition's committed transactions have got (null: Kafka did not answer).
+  const exactlyOnce = status.delivery === 'exactly-once';
+  setText('delivery-mode', status.delivery ?? 'at-least-once');
+  byTestId('committed-column').hidden = !exactlyOnce;
+
   byTestId('pause-button').disabled = paused;
   byTestId('resume-button').disabled = !paused;
 
@@ -86,6 +91,7 @@ export function renderStatus(status, rates) {
       cell(String(t.active), 'num'),
       cell(String(t.waiting), 'num'),
       cell(t.inFlight === null ? '?' : String(t.inFlight), 'num'),
+      ...(exactlyOnce ? [cell(t.committedPosition ? String(t.committedPosition.outboxId) : '–', 'num')] : []),
       cell(t.halted ? `${t.halted.reason} (since ${agoFrom(t.halted.since)}, ${t.halted.publisher})` : '', 'reason'),
     ]),
   );

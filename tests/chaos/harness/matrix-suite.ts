@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type ChaosRow, formatChaosReport } from '@outbox/testkit';
 import { afterAll, describe, it } from 'vitest';
 import { ChaosInfra } from './chaos-infra.ts';
-import type { ChaosOutcome, ChaosScenario, ChaosSize } from './chaos-scenario.ts';
+import type { ChaosScenario, ChaosSize } from './chaos-scenario.ts';
 import { expectRecovered } from './expect-recovered.ts';
 import { runScenario } from './run-scenario.ts';
 
@@ -14,8 +14,6 @@ export interface MatrixSuite {
   size: ChaosSize;
   /** Where a run of the whole matrix records its table, in tests/chaos/results. */
   resultsFile: string;
-  /** Checked after "recovered, nothing lost, nothing out of order". */
-  check?: (outcome: ChaosOutcome) => void;
 }
 
 /**
@@ -43,7 +41,6 @@ export function describeMatrix(suite: MatrixSuite): void {
         const outcome = await runScenario(scenario, suite.size, infra);
         rows.push(outcome.row);
         expectRecovered(scenario, outcome);
-        suite.check?.(outcome);
       });
     }
   });

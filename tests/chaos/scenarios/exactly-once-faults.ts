@@ -109,3 +109,19 @@ export function publisherFreeze(frozenMs = 12_000): ChaosScenario {
       ),
   };
 }
+
+/**
+ * `scenario` with exactly-once delivery, where a read_committed reader must find every event once
+ * besides the scenario's own checks; `label` appended to its name (for a table of both modes).
+ */
+export function withExactlyOnce(scenario: ChaosScenario, label = ''): ChaosScenario {
+  return {
+    ...scenario,
+    fault: `${scenario.fault}${label}`,
+    env: { ...scenario.env, OUTBOX_DELIVERY: 'exactly-once' },
+    check: (outcome) => {
+      scenario.check?.(outcome);
+      expect(outcome.row.duplicates, 'duplicates for a read_committed reader').toBe(0);
+    },
+  };
+}

@@ -118,7 +118,8 @@ export function withExactlyOnce(scenario: ChaosScenario, label = ''): ChaosScena
   return {
     ...scenario,
     fault: `${scenario.fault}${label}`,
-    env: { ...scenario.env, OUTBOX_DELIVERY: 'exactly-once' },
+    // Exactly-once needs kafkajs, whatever client the rest of the run was asked for.
+    env: { ...scenario.env, OUTBOX_DELIVERY: 'exactly-once', KAFKA_CLIENT: 'kafkajs' },
     check: (outcome) => {
       scenario.check?.(outcome);
       expect(outcome.row.duplicates, 'duplicates for a read_committed reader').toBe(0);

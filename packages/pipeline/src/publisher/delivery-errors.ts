@@ -20,9 +20,10 @@ export class GiveBack extends OutboxError {
 }
 
 /**
- * The partition's transactional producer was fenced: another publisher initialised the same
- * transactional id and owns the partition now. The job goes back unacknowledged; nothing this
- * publisher sent in the transaction is visible to read_committed consumers.
+ * Exactly-once: the job is another publisher's, or was while it ran. Either this publisher's
+ * producer was fenced (another initialised the same transactional id), or its new producer found
+ * the partition's position moved since the job began (another committed in between). The job goes
+ * back unacknowledged; nothing this publisher sent in it is visible to read_committed consumers.
  */
 export class Fenced extends GiveBack {}
 

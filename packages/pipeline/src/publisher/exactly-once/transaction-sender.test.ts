@@ -5,7 +5,8 @@ import { Fenced } from '../delivery-errors.ts';
 import { TransactionSender } from './transaction-sender.ts';
 
 const log = createLogger({ level: 'silent', format: 'json' });
-const records = [{ topic: 'orders', message: { key: 'a', value: 'v' } }];
+const first = [{ topic: 'orders', message: { key: 'a', value: 'v' } }];
+const second = [{ topic: 'orders', message: { key: 'b', value: 'v' } }];
 
 /** A request that timed out: retriable, and the broker may or may not have done it. */
 function timedOut(): Error {
@@ -14,9 +15,9 @@ function timedOut(): Error {
   return error;
 }
 
-/** Which requests of the n-th producer time out: its first send, its commit. */
+/** Which requests of the n-th producer time out: its `nth` send in a transaction, its commit. */
 interface Timeouts {
-  firstSend?: (producer: number) => boolean;
+  send?: (producer: number, nth: number) => boolean;
   commit?: (producer: number) => boolean;
 }
 
@@ -36,10 +37,11 @@ function partitionReading(positions: (CommittedPosition | undefined)[], timeouts
       const producer = current as number;
       let sends = 0;
       const transaction: OpenTransaction = {
-        async sendBatch() {
+        async sendBatch(topicMessages) {
           sends += 1;
-          if (sends === 1 && timeouts.firstSend?.(producer)) throw timedOut();
-          log.push(`producer ${producer} sent`);
+          if (timeouts.send?.(producer, sends)) throw timedOut();
+          const keys = topicMessages.flatMap((t) => t.messages.map((m) => m.key));
+          log.push(`producer ${producer} sent ${keys.join(',')}`);
         },
         async commit(position) {
           if (timeouts.commit?.(producer)) throw timedOut();
@@ -63,25 +65,59 @@ describe('TransactionSender: a job resumed on a new producer', () => {
   const job = { outboxId: 12, timeline: 't1' };
 
   it('goes on where the position has not moved: the records sent before the failure are sent again, then committed', async () => {
-    const { partition, log: calls } = partitionReading([start, start], { firstSend: (producer) => producer === 0 });
+    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
+    const { partition, log: calls } = partitionReading([start, start], timeouts);
     const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
     expect(await sender.begin()).toEqual(start);
-    await expect(sender.sendEach(records)).rejects.toThrow('Request timed out');
-    await sender.sendEach(records);
+    await sender.sendEach(first);
+    await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
+    await sender.sendEach(second);
     await sender.commit(job);
-    expect(calls).toEqual(['producer 0 aborted', 'producer 1 sent', 'producer 1 committed 12']);
+    expect(calls).toEqual([
+      'producer 0 sent a',
+      'producer 0 aborted',
+      'producer 1 sent a',
+      'producer 1 sent b',
+      'producer 1 committed 12',
+    ]);
+  });
+
+  it('goes on, too, where the partition had no position and still has none', async () => {
+    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
+    const { partition, log: calls } = partitionReading([undefined, undefined], timeouts);
+    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    expect(await sender.begin()).toBeUndefined();
+    await sender.sendEach(first);
+    await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
+    await sender.sendEach(second);
+    expect(calls.at(-1)).toBe('producer 1 sent b');
   });
 
   it('gives the job back, unsent, when another publisher committed the partition in between (a frozen publisher resumed)', async () => {
     // The new producer fenced the publisher that took the job over, after it had committed 12.
-    const { partition, log: calls } = partitionReading([start, job], { firstSend: (producer) => producer === 0 });
+    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
+    const { partition, log: calls } = partitionReading([start, job], timeouts);
     const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
     await sender.begin();
-    await expect(sender.sendEach(records)).rejects.toThrow('Request timed out');
-    await expect(sender.sendEach(records)).rejects.toBeInstanceOf(Fenced);
-    expect(calls).toEqual(['producer 0 aborted', 'producer 1 aborted']);
+    await sender.sendEach(first);
+    await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
+    await expect(sender.sendEach(second)).rejects.toBeInstanceOf(Fenced);
+    // Nothing sent again on the new producer: its transaction is aborted empty.
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
     // The producer stays, as the partition's owner now, with the position it read.
     expect(await sender.begin()).toEqual(job);
+  });
+
+  it('gives the job back when the partition had no position and now has one, or the same id in another timeline', async () => {
+    for (const moved of [start, { outboxId: 10, timeline: 't2' }]) {
+      const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 1 };
+      const before = moved === start ? undefined : start;
+      const { partition } = partitionReading([before, moved], timeouts);
+      const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+      await sender.begin();
+      await expect(sender.sendEach(first)).rejects.toThrow('Request timed out');
+      await expect(sender.sendEach(first)).rejects.toBeInstanceOf(Fenced);
+    }
   });
 
   it('gives the job back at its commit when the answer was lost and another publisher committed something else', async () => {
@@ -89,19 +125,19 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     const { partition, log: calls } = partitionReading([start, elsewhere], { commit: (producer) => producer === 0 });
     const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
     await sender.begin();
-    await sender.sendEach(records);
+    await sender.sendEach(first);
     await expect(sender.commit(job)).rejects.toThrow('Request timed out');
     await expect(sender.commit(job)).rejects.toBeInstanceOf(Fenced);
-    expect(calls).toEqual(['producer 0 sent', 'producer 0 aborted', 'producer 1 aborted']);
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 
   it('takes a lost commit answer as done when the new position covers the job', async () => {
     const { partition, log: calls } = partitionReading([start, job], { commit: (producer) => producer === 0 });
     const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
     await sender.begin();
-    await sender.sendEach(records);
+    await sender.sendEach(first);
     await expect(sender.commit(job)).rejects.toThrow('Request timed out');
     await sender.commit(job);
-    expect(calls).toEqual(['producer 0 sent', 'producer 0 aborted', 'producer 1 aborted']);
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 });

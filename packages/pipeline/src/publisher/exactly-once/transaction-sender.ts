@@ -53,7 +53,7 @@ export class TransactionSender implements EventSender {
   #records: TopicMessage[] = [];
   /** The partition's committed position as this producer knows it (read when it was made). */
   #position: CommittedPosition | undefined;
-  /** The position the job's first transaction saw, which what the job sends was decided against. */
+  /** The position the job decided what to send against: the one its first transaction saw. */
   #jobStart: CommittedPosition | undefined;
 
   constructor(partition: TransactionalPartition, maxBatchBytes: number, log: Logger, ended: TransactionEnded) {
@@ -66,7 +66,7 @@ export class TransactionSender implements EventSender {
   /** Opens the job's transaction; resolves to the partition's committed position. */
   async begin(): Promise<CommittedPosition | undefined> {
     this.#records = [];
-    await this.#ensureOpen({ replay: false });
+    await this.#ensureOpen({ partWay: false });
     this.#jobStart = this.#position;
     return this.#position;
   }
@@ -76,7 +76,7 @@ export class TransactionSender implements EventSender {
   }
 
   async sendEach(records: readonly TopicMessage[]): Promise<void> {
-    const open = await this.#ensureOpen({ replay: true });
+    const open = await this.#ensureOpen({ partWay: true });
     let accepted = 0;
     for (const part of chunkByBytes(records, this.#maxBatchBytes, (r) => r.message)) {
       try {
@@ -93,12 +93,14 @@ export class TransactionSender implements EventSender {
   /**
    * Commits the job's records, with `position` when given. Retried after a failure whose outcome
    * the broker knows and this producer does not (a lost answer): the new producer's committed
-   * position then says whether the transaction went through, so it is never written twice.
+   * position then says whether the transaction went through, so it is never written twice — and,
+   * when it moved otherwise, that the job was taken over meanwhile.
    */
   async commit(position?: CommittedPosition): Promise<void> {
     let open = this.#open;
     if (!open) {
-      open = await this.#ensureOpen({ replay: false });
+      // Part-way too, but with its own checks in this order: committed after all, then taken over.
+      open = await this.#ensureOpen({ partWay: false });
       if (position && covers(this.#position, position)) {
         this.#log.info({ position }, 'the transaction whose commit failed was committed after all');
         await this.abort();
@@ -142,8 +144,11 @@ export class TransactionSender implements EventSender {
     await this.#partition.reset();
   }
 
-  /** The job's open transaction, or a new one; `replay`: part-way through the job (see the class). */
-  async #ensureOpen({ replay }: { replay: boolean }): Promise<OpenTransaction> {
+  /**
+   * The job's open transaction, or a new one. `partWay`: the job has begun, so a new producer checks
+   * that the job was not taken over (see the class) and sends again what the failed transaction held.
+   */
+  async #ensureOpen({ partWay }: { partWay: boolean }): Promise<OpenTransaction> {
     if (this.#open) return this.#open;
     let begun: Awaited<ReturnType<TransactionalPartition['begin']>>;
     try {
@@ -153,7 +158,7 @@ export class TransactionSender implements EventSender {
     }
     if (begun.fresh) this.#position = begun.position;
     this.#open = begun.transaction;
-    if (replay) {
+    if (partWay) {
       await this.#assertNotTakenOver();
       await this.#replay(begun.transaction);
     }

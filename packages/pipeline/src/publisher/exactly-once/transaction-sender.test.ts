@@ -60,14 +60,21 @@ function partitionReading(positions: (CommittedPosition | undefined)[], timeouts
   return { partition: partition as unknown as TransactionalPartition, log };
 }
 
+/** A sender over {@link partitionReading}, and the calls its producers made. */
+function senderReading(positions: (CommittedPosition | undefined)[], timeouts: Timeouts) {
+  const { partition, log: calls } = partitionReading(positions, timeouts);
+  return { sender: new TransactionSender(partition, 1_000_000, log, () => undefined), calls };
+}
+
+/** The first producer's `nth` send of a transaction times out. */
+const firstProducersSend = (nth: number): Timeouts => ({ send: (producer, n) => producer === 0 && n === nth });
+
 describe('TransactionSender: a job resumed on a new producer', () => {
   const start = { outboxId: 10, timeline: 't1' };
   const job = { outboxId: 12, timeline: 't1' };
 
   it('goes on where the position has not moved: the records sent before the failure are sent again, then committed', async () => {
-    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
-    const { partition, log: calls } = partitionReading([start, start], timeouts);
-    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    const { sender, calls } = senderReading([start, start], firstProducersSend(2));
     expect(await sender.begin()).toEqual(start);
     await sender.sendEach(first);
     await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
@@ -83,9 +90,7 @@ describe('TransactionSender: a job resumed on a new producer', () => {
   });
 
   it('goes on, too, where the partition had no position and still has none', async () => {
-    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
-    const { partition, log: calls } = partitionReading([undefined, undefined], timeouts);
-    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    const { sender, calls } = senderReading([undefined, undefined], firstProducersSend(2));
     expect(await sender.begin()).toBeUndefined();
     await sender.sendEach(first);
     await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
@@ -95,9 +100,7 @@ describe('TransactionSender: a job resumed on a new producer', () => {
 
   it('gives the job back, unsent, when another publisher committed the partition in between (a frozen publisher resumed)', async () => {
     // The new producer fenced the publisher that took the job over, after it had committed 12.
-    const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 2 };
-    const { partition, log: calls } = partitionReading([start, job], timeouts);
-    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    const { sender, calls } = senderReading([start, job], firstProducersSend(2));
     await sender.begin();
     await sender.sendEach(first);
     await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
@@ -110,10 +113,8 @@ describe('TransactionSender: a job resumed on a new producer', () => {
 
   it('gives the job back when the partition had no position and now has one, or the same id in another timeline', async () => {
     for (const moved of [start, { outboxId: 10, timeline: 't2' }]) {
-      const timeouts = { send: (producer: number, nth: number) => producer === 0 && nth === 1 };
       const before = moved === start ? undefined : start;
-      const { partition } = partitionReading([before, moved], timeouts);
-      const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+      const { sender } = senderReading([before, moved], firstProducersSend(1));
       await sender.begin();
       await expect(sender.sendEach(first)).rejects.toThrow('Request timed out');
       await expect(sender.sendEach(first)).rejects.toBeInstanceOf(Fenced);
@@ -122,8 +123,7 @@ describe('TransactionSender: a job resumed on a new producer', () => {
 
   it('gives the job back at its commit when the answer was lost and another publisher committed something else', async () => {
     const elsewhere = { outboxId: 11, timeline: 't1' };
-    const { partition, log: calls } = partitionReading([start, elsewhere], { commit: (producer) => producer === 0 });
-    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    const { sender, calls } = senderReading([start, elsewhere], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
     await expect(sender.commit(job)).rejects.toThrow('Request timed out');
@@ -132,8 +132,7 @@ describe('TransactionSender: a job resumed on a new producer', () => {
   });
 
   it('takes a lost commit answer as done when the new position covers the job', async () => {
-    const { partition, log: calls } = partitionReading([start, job], { commit: (producer) => producer === 0 });
-    const sender = new TransactionSender(partition, 1_000_000, log, () => undefined);
+    const { sender, calls } = senderReading([start, job], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
     await expect(sender.commit(job)).rejects.toThrow('Request timed out');

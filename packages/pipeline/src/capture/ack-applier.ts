@@ -134,8 +134,11 @@ export class AckApplier {
       acked,
       entries.flatMap((entry) => entry.keepIds),
     );
-    await this.#options.ackStream.done(entries.map((entry) => entry.streamId));
+    // Out of flight as soon as their rows are gone, before the stream hears of it: the stream's
+    // connection may be waiting out a blocking read first, and `offsets` would meanwhile show rows
+    // in flight that the outbox no longer holds. Applying an entry twice changes nothing.
     for (const entry of entries) this.#options.inFlight.acknowledge(entry.partition, entry.outboxIds, entry.eventIds);
+    await this.#options.ackStream.done(entries.map((entry) => entry.streamId));
     this.#acknowledged += acked.length;
     this.#options.onApplied(acked.length);
   }

@@ -42,6 +42,15 @@ export class FencedError extends OutboxError {
 }
 
 /**
+ * Short first waits: the first request of a transaction usually meets the previous one still
+ * writing its commit markers (`CONCURRENT_TRANSACTIONS`), over within milliseconds; kafkajs retries
+ * it with these settings. From 200 ms to 20 ms took the send of a job at 1,000 events/s from
+ * p99 267 ms to 117 ms (bench steady-exactly-once). Five retries still wait about 0.6 s in all
+ * before the job's own bounded retries take over.
+ */
+const transactionRetry = { retries: 5, initialRetryTime: 20, maxRetryTime: 2000 };
+
+/**
  * One pipeline partition's transactional producer (exactly-once delivery). Its first transaction
  * initialises the transactional id — fencing any earlier producer of the partition, whose open
  * transaction the broker aborts — and reads the partition's committed position afterwards, so no
@@ -100,7 +109,7 @@ export class TransactionalPartition {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+      retry: transactionRetry,
     });
     await producer.connect();
     this.#producer = producer;

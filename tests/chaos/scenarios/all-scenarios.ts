@@ -1,7 +1,6 @@
 import type { ChaosScenario } from '../harness/chaos-scenario.ts';
 import { brokerPause, brokerStop } from './broker-faults.ts';
 import { databaseRestore } from './database-restore.ts';
-import { publisherFreeze, withExactlyOnce } from './exactly-once-faults.ts';
 import { kafkaBelowMinIsr, kafkaLeaderKill } from './kafka-cluster-faults.ts';
 import { oddRows } from './odd-rows.ts';
 import { poisonMix } from './poison-mix.ts';
@@ -15,9 +14,6 @@ export function chaosMatrix(): ChaosScenario[] {
   return [
     captureKill(),
     publisherKill(),
-    // The one fault only exactly-once delivery has (a zombie's late commit), in that mode; the rest
-    // of that matrix is `pnpm test:chaos:exactly-once` (tests/chaos/README.md).
-    withExactlyOnce(publisherFreeze(), ' (exactly-once)'),
     brokerStop(),
     brokerPause(),
     kafkaLeaderKill(),

@@ -112,12 +112,11 @@ export function publisherFreeze(frozenMs = 12_000): ChaosScenario {
 
 /**
  * `scenario` with exactly-once delivery, where a read_committed reader must find every event once
- * besides the scenario's own checks; `label` appended to its name (for a table of both modes).
+ * besides the scenario's own checks.
  */
-export function withExactlyOnce(scenario: ChaosScenario, label = ''): ChaosScenario {
+export function withExactlyOnce(scenario: ChaosScenario): ChaosScenario {
   return {
     ...scenario,
-    fault: `${scenario.fault}${label}`,
     // Exactly-once needs kafkajs, whatever client the rest of the run was asked for.
     env: { ...scenario.env, OUTBOX_DELIVERY: 'exactly-once', KAFKA_CLIENT: 'kafkajs' },
     check: (outcome) => {

@@ -86,6 +86,11 @@ function steadyRows(s: SteadyResult, plain: SteadyResult | undefined): string[] 
   const beside = s.over && plain ? ` (p50 ${times('p50')}, p99 ${times('p99')} the at-least-once stage's)` : '';
   return [
     `| ${at} (achieved ${fmt(s.achievedRate)}/s): commit→Kafka latency | p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms${beside} |`,
+    ...(s.visibleMs
+      ? [
+          `| ${at}: commit→readable by a read_committed consumer | p50 ${s.visibleMs.p50} ms, p95 ${s.visibleMs.p95} ms, p99 ${s.visibleMs.p99} ms, max ${s.visibleMs.max} ms |`,
+        ]
+      : []),
     `| ${at}: CPU (% of one core) | capture ${s.cpu.capture}%, publisher ${s.cpu.publisher}%, Redis ${s.cpu.redis}% |`,
     `| ${at}, then idle: CPU | capture ${s.idleCpu.capture}%, publisher ${s.idleCpu.publisher}%, Redis ${s.idleCpu.redis}% |`,
   ];

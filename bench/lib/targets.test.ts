@@ -55,11 +55,14 @@ describe('benchmark targets', () => {
       idleCpu: {},
     });
     const name = 'drain with exactly-once delivery ≥ 60% of the at-least-once drain';
-    const p99 = 'steady 1,000/s with exactly-once delivery: p99 ≤ 100 ms';
+    const p99 = 'steady 1,000/s with exactly-once delivery: p99 ≤ 100 ms (commit→readable)';
     expect(reached({ ...base, drain: drain(20_000), drainExactlyOnce: drain(12_000) })[name]).toBe('60% yes');
     expect(reached({ ...base, drain: drain(20_000), drainExactlyOnce: drain(11_000) })[name]).toBe('55% no');
     expect(reached({ ...base, steadyExactlyOnce: steady(100) })[p99]).toBe('100 ms yes');
     expect(reached({ ...base, steadyExactlyOnce: steady(101) })[p99]).toBe('101 ms no');
+    // Judged until readable when measured: the append comes before the commit.
+    const visibleLater = { ...steady(80), visibleMs: { p50: 30, p95: 90, p99: 120, max: 300, samples: 60_000 } };
+    expect(reached({ ...base, steadyExactlyOnce: visibleLater })[p99]).toBe('120 ms no');
   });
 
   it('counts a 10,000/s stage whose writer fell short as not reached, whatever its latency', () => {

@@ -43,8 +43,9 @@ export function evaluateTargets(r: BenchResults, client: 'kafkajs' | 'platformat
     target('idle CPU of capture + publisher ≤ 2% of one core', `${idle.toFixed(1)}%`, idle <= 2);
   }
   if (r.steadyExactlyOnce) {
-    const { p99 } = r.steadyExactlyOnce.latencyMs;
-    target('steady 1,000/s with exactly-once delivery: p99 ≤ 100 ms', `${p99} ms`, p99 <= 100);
+    // Until readable: a transaction's records are invisible to read_committed consumers before its commit.
+    const { p99 } = r.steadyExactlyOnce.visibleMs ?? r.steadyExactlyOnce.latencyMs;
+    target('steady 1,000/s with exactly-once delivery: p99 ≤ 100 ms (commit→readable)', `${p99} ms`, p99 <= 100);
   }
   if (s10) {
     const reachedRate = s10.achievedRate >= 0.95 * s10.targetRate;

@@ -7,6 +7,7 @@ import { type BenchContext, createBenchTopic, freshPipeline, percentile } from '
 import type { AppVariant } from '../lib/bench-infra.ts';
 import { fillOutbox, startApp, stopApp, waitForEmptyOutbox } from '../lib/pipeline-run.ts';
 import { cpuMeter } from '../lib/proc-stats.ts';
+import { startVisibilityProbe } from '../lib/visibility.ts';
 
 export interface SteadyResult {
   /** How the apps differed from the plain steady stage (`exactly-once delivery`); absent for it. */
@@ -14,11 +15,35 @@ export interface SteadyResult {
   targetRate: number;
   seconds: number;
   achievedRate: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number; samples: number };
+  latencyMs: Latencies;
+  /**
+   * Commit→readable by a read_committed consumer (bench/lib/visibility.ts): with exactly-once
+   * delivery an event is readable only once its transaction commits, after its append. At rates
+   * up to 1,000/s (the consumer's own CPU would weigh on a faster stage).
+   */
+  visibleMs?: Latencies;
   /** % of one core while the load runs. */
   cpu: Record<string, number>;
   /** % of one core with no traffic, after a settle. */
   idleCpu: Record<string, number>;
+}
+
+interface Latencies {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
+function latenciesOf(sorted: number[]): Latencies {
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+    samples: sorted.length,
+  };
 }
 
 /**
@@ -41,6 +66,8 @@ export async function steady(context: BenchContext, rate = 1000, over?: AppVaria
   const capture = startApp('capture-worker', env);
   const publisher = startApp('publisher-worker', env);
   await waitForEmptyOutbox(dbPath, performance.now());
+  const visibility = rate <= 1000 ? await startVisibilityProbe(context.kafka, topic, 1000) : undefined;
+  await visibility?.readAtLeast(1000);
 
   context.progress(`${name}: ${rate} events/s for ${seconds} s`);
   const load = spawn(
@@ -66,6 +93,7 @@ export async function steady(context: BenchContext, rate = 1000, over?: AppVaria
   const cpu = meter.stop();
   const achieved = /\((\d+)\/s\)/.exec(output);
   await waitForEmptyOutbox(dbPath, performance.now());
+  const visible = await visibility?.stop(1000 + rate * seconds);
 
   context.progress(`${name}: idle CPU over ${idleSeconds} s after a ${settle} s settle`);
   await sleep(settle * 1000);
@@ -85,13 +113,8 @@ export async function steady(context: BenchContext, rate = 1000, over?: AppVaria
     targetRate: rate,
     seconds,
     achievedRate: achieved ? Number(achieved[1]) : 0,
-    latencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      max: latencies.at(-1) ?? 0,
-      samples: latencies.length,
-    },
+    latencyMs: latenciesOf(latencies),
+    ...(visible && { visibleMs: latenciesOf(visible) }),
     cpu,
     idleCpu,
   };

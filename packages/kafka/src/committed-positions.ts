@@ -9,6 +9,12 @@ export interface CommittedPosition {
   outboxId: number;
   /** The capture timeline the outbox id belongs to (see PublishJobData.timeline). */
   timeline: string;
+  /**
+   * Names the transaction that wrote it, different for every commit: a job of rows found out of
+   * order commits the same id and timeline again, and only this shows that it committed.
+   * Absent from positions written before it was.
+   */
+  commitId?: string;
 }
 
 /**
@@ -36,7 +42,8 @@ export function transactionalIdOf(prefix: string, connector: string, partition: 
 
 /** The offset-commit entry that records `position` for `partition`. */
 export function positionOffset(partition: number, position: CommittedPosition) {
-  return { partition, offset: String(position.outboxId), metadata: JSON.stringify({ timeline: position.timeline }) };
+  const { timeline, commitId } = position;
+  return { partition, offset: String(position.outboxId), metadata: JSON.stringify({ timeline, commit: commitId }) };
 }
 
 /**
@@ -52,18 +59,23 @@ export async function readCommittedPositions(
   for (const { partition, offset, metadata } of topic?.partitions ?? []) {
     const outboxId = Number(offset);
     if (!Number.isSafeInteger(outboxId) || outboxId < 0) continue;
-    positions.set(partition, { outboxId, timeline: timelineOf(metadata) });
+    positions.set(partition, { outboxId, ...metadataOf(metadata) });
   }
   return positions;
 }
 
-function timelineOf(metadata: string | null | undefined): string {
+function metadataOf(metadata: string | null | undefined): Pick<CommittedPosition, 'timeline' | 'commitId'> {
+  let parsed: { timeline?: unknown; commit?: unknown } = {};
   try {
-    const parsed = JSON.parse(metadata ?? '') as { timeline?: unknown };
-    return typeof parsed.timeline === 'string' ? parsed.timeline : '';
+    const value: unknown = JSON.parse(metadata ?? '');
+    if (typeof value === 'object' && value !== null) parsed = value;
   } catch {
-    return '';
+    // Not ours: no timeline, which vouches for nothing (coveredUpTo).
   }
+  return {
+    timeline: typeof parsed.timeline === 'string' ? parsed.timeline : '',
+    ...(typeof parsed.commit === 'string' && { commitId: parsed.commit }),
+  };
 }
 
 /**

@@ -27,7 +27,7 @@ describe('TransactionalPartition', () => {
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
 
-  it('commits each transaction with its position, finding the coordinators once, not before every request', async () => {
+  it('commits each transaction with its position and commit id, finding the coordinators once, not before every request', async () => {
     const name = `tx-partition.${randomBytes(4).toString('hex')}`;
     const positions = { groupId: `${name}-positions`, topic: `${name}-positions` };
     await admin.createTopics({ topics: [{ topic: name, numPartitions: 3 }], waitForLeaders: true });
@@ -55,7 +55,7 @@ describe('TransactionalPartition', () => {
         // Records on every Kafka partition of the topic, as a job of many aggregates writes them.
         const messages = [0, 1, 2].map((p) => ({ partition: p, value: `${outboxId}.${p}` }));
         await transaction.sendBatch([{ topic: name, messages }]);
-        await transaction.commit({ outboxId, timeline: 't1' });
+        await transaction.commit({ outboxId, timeline: 't1', commitId: `c${outboxId}` });
       }
     } finally {
       await partition.reset();
@@ -63,7 +63,11 @@ describe('TransactionalPartition', () => {
 
     const committed = await readTopicsToEnd(kafka, [name], { isolation: 'read_committed', timeoutMs: 20_000 });
     expect(committed).toHaveLength(transactions * 3);
-    expect((await readCommittedPositions(admin, positions)).get(0)).toEqual({ outboxId: transactions, timeline: 't1' });
+    expect((await readCommittedPositions(admin, positions)).get(0)).toEqual({
+      outboxId: transactions,
+      timeline: 't1',
+      commitId: `c${transactions}`,
+    });
     const count = (api: string) => requests.filter((r) => r === api).length;
     expect(count('EndTxn')).toBe(transactions);
     expect(count('TxnOffsetCommit')).toBe(transactions);

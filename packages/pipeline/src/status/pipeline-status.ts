@@ -72,12 +72,17 @@ export interface ConnectorStatus {
   published: number;
 }
 
-/** The partitions' committed positions added to a status (exactly-once delivery); `null`: Kafka did not answer. */
+/**
+ * The partitions' committed positions added to a status (exactly-once delivery); `null`: Kafka did
+ * not answer. Without their commit ids, which only the publishers compare.
+ */
 export function withCommittedPositions(
   status: ConnectorStatus,
   positions: ReadonlyMap<number, CommittedPosition> | null,
 ): ConnectorStatus {
-  return { ...status, tasks: status.tasks.map((task) => ({ ...task, committedPosition: positions?.get(task.id) ?? null })) };
+  const shown = (position: CommittedPosition | undefined) =>
+    position ? { outboxId: position.outboxId, timeline: position.timeline } : null;
+  return { ...status, tasks: status.tasks.map((task) => ({ ...task, committedPosition: shown(positions?.get(task.id)) })) };
 }
 
 /** How long a publisher's heartbeat counts; matches the publishers' own membership TTL. */

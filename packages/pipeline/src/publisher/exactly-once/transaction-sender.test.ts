@@ -22,13 +22,20 @@ interface Timeouts {
 }
 
 /**
+ * What a new producer reads: the position another publisher left (undefined: none), or `lost`,
+ * the one the previous producer's commit recorded before its answer was lost.
+ */
+type Read = CommittedPosition | undefined | 'lost';
+
+/**
  * A partition whose producers each read `positions[n]` when made (the n-th new producer): what
  * the broker would answer after another publisher committed in between.
  */
-function partitionReading(positions: (CommittedPosition | undefined)[], timeouts: Timeouts) {
+function partitionReading(positions: Read[], timeouts: Timeouts) {
   const log: string[] = [];
   let producers = 0;
   let current: number | undefined;
+  let lastAttempted: CommittedPosition | undefined;
   const partition = {
     transactionalId: 'outbox-orders-p000',
     async begin() {
@@ -44,6 +51,7 @@ function partitionReading(positions: (CommittedPosition | undefined)[], timeouts
           log.push(`producer ${producer} sent ${keys.join(',')}`);
         },
         async commit(position) {
+          lastAttempted = position;
           if (timeouts.commit?.(producer)) throw timedOut();
           log.push(`producer ${producer} committed ${position?.outboxId}`);
         },
@@ -51,7 +59,8 @@ function partitionReading(positions: (CommittedPosition | undefined)[], timeouts
           log.push(`producer ${producer} aborted`);
         },
       };
-      return { transaction, position: fresh ? positions[producer] : undefined, fresh };
+      const read = positions[producer];
+      return { transaction, position: fresh ? (read === 'lost' ? lastAttempted : read) : undefined, fresh };
     },
     async reset() {
       current = undefined;
@@ -61,7 +70,7 @@ function partitionReading(positions: (CommittedPosition | undefined)[], timeouts
 }
 
 /** A sender over {@link partitionReading}, and the calls its producers made. */
-function senderReading(positions: (CommittedPosition | undefined)[], timeouts: Timeouts) {
+function senderReading(positions: Read[], timeouts: Timeouts) {
   const { partition, log: calls } = partitionReading(positions, timeouts);
   return { sender: new TransactionSender(partition, 1_000_000, log, () => undefined), calls };
 }
@@ -131,12 +140,55 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 
-  it('takes a lost commit answer as done when the new position covers the job', async () => {
-    const { sender, calls } = senderReading([start, job], { commit: (producer) => producer === 0 });
+  it('takes a lost commit answer as done when the new position is the one that commit recorded', async () => {
+    const { sender, calls } = senderReading([start, 'lost'], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
     await expect(sender.commit(job)).rejects.toThrow('Request timed out');
     await sender.commit(job);
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
+  });
+
+  it('gives the job back at its commit when another publisher committed the same position in between', async () => {
+    // It took the job over and committed it: the same outbox id, but another transaction.
+    const { sender, calls } = senderReading([start, { ...job, commitId: 'theirs' }], { commit: (producer) => producer === 0 });
+    await sender.begin();
+    await sender.sendEach(first);
+    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
+    await expect(sender.commit(job)).rejects.toBeInstanceOf(Fenced);
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
+  });
+});
+
+describe('TransactionSender: a job of rows found out of order (no position of its own)', () => {
+  const start = { outboxId: 10, timeline: 't1', commitId: 'c1' };
+
+  it('commits the partition’s position again, under a new commit id', async () => {
+    const { sender, calls } = senderReading([start], {});
+    await sender.begin();
+    await sender.sendEach(first);
+    await sender.commit();
+    expect(calls).toEqual(['producer 0 sent a', 'producer 0 committed 10']);
+    // The next job starts from that commit: not the one the producer read.
+    const next = await sender.begin();
+    expect(next).toMatchObject({ outboxId: 10, timeline: 't1' });
+    expect(next?.commitId).not.toBe('c1');
+  });
+
+  it('records a position that vouches for nothing where the partition had none', async () => {
+    const { sender } = senderReading([undefined], {});
+    await sender.begin();
+    await sender.sendEach(first);
+    await sender.commit();
+    expect(await sender.begin()).toMatchObject({ outboxId: 0, timeline: '' });
+  });
+
+  it('is given back when another publisher took it over and committed it, though no outbox id moved (a frozen publisher resumed)', async () => {
+    const { sender, calls } = senderReading([start, { ...start, commitId: 'c2' }], firstProducersSend(2));
+    await sender.begin();
+    await sender.sendEach(first);
+    await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
+    await expect(sender.sendEach(second)).rejects.toBeInstanceOf(Fenced);
     expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type CommittedPosition,
   chunkByBytes,
@@ -14,13 +15,12 @@ import type { Logger } from '@outbox/logger';
 import type { Message } from 'kafkajs';
 import { Fenced } from '../delivery-errors.ts';
 
-/** Whether `committed` already holds everything `wanted` would record. */
-export function covers(committed: CommittedPosition | undefined, wanted: CommittedPosition): boolean {
-  return committed !== undefined && committed.timeline === wanted.timeline && committed.outboxId >= wanted.outboxId;
-}
+/** What a partition that never committed records when a job without a position commits: it vouches for nothing. */
+const noPosition: CommittedPosition = { outboxId: 0, timeline: '' };
 
-function samePosition(a: CommittedPosition | undefined, b: CommittedPosition | undefined): boolean {
-  return a?.outboxId === b?.outboxId && a?.timeline === b?.timeline;
+/** The same commit: the same transaction wrote both (or neither was written yet). */
+function sameCommit(a: CommittedPosition | undefined, b: CommittedPosition | undefined): boolean {
+  return a?.outboxId === b?.outboxId && a?.timeline === b?.timeline && a?.commitId === b?.commitId;
 }
 
 /** Told how each transaction ended (for the metrics). */
@@ -55,6 +55,8 @@ export class TransactionSender implements EventSender {
   #position: CommittedPosition | undefined;
   /** The position the job decided what to send against: the one its first transaction saw. */
   #jobStart: CommittedPosition | undefined;
+  /** What the job's last commit that failed tried to record: whether it went through is read from Kafka. */
+  #attempted: CommittedPosition | undefined;
 
   constructor(partition: TransactionalPartition, maxBatchBytes: number, log: Logger, ended: TransactionEnded) {
     this.#partition = partition;
@@ -66,6 +68,7 @@ export class TransactionSender implements EventSender {
   /** Opens the job's transaction; resolves to the partition's committed position. */
   async begin(): Promise<CommittedPosition | undefined> {
     this.#records = [];
+    this.#attempted = undefined;
     await this.#ensureOpen({ partWay: false });
     this.#jobStart = this.#position;
     return this.#position;
@@ -91,33 +94,41 @@ export class TransactionSender implements EventSender {
   }
 
   /**
-   * Commits the job's records, with `position` when given. Retried after a failure whose outcome
-   * the broker knows and this producer does not (a lost answer): the new producer's committed
-   * position then says whether the transaction went through, so it is never written twice — and,
-   * when it moved otherwise, that the job was taken over meanwhile.
+   * Commits the job's records with `position`, or — for a job that moves no position (rows found
+   * out of order) — with the partition's position as it is. Either way under a new commit id, so
+   * that every commit changes what the partition has recorded. Retried after a failure whose
+   * outcome the broker knows and this producer does not (a lost answer): the new producer's
+   * committed position then says whether the transaction went through — it holds that attempt's
+   * commit id — so it is never written twice; and, when it changed otherwise, that the job was
+   * taken over meanwhile.
    */
   async commit(position?: CommittedPosition): Promise<void> {
     let open = this.#open;
     if (!open) {
       // Part-way too, but with its own checks in this order: committed after all, then taken over.
       open = await this.#ensureOpen({ partWay: false });
-      if (position && covers(this.#position, position)) {
-        this.#log.info({ position }, 'the transaction whose commit failed was committed after all');
+      if (this.#attempted && sameCommit(this.#position, this.#attempted)) {
+        this.#log.info({ position: this.#position }, 'the transaction whose commit failed was committed after all');
+        this.#attempted = undefined;
         await this.abort();
         return;
       }
       await this.#assertNotTakenOver();
       await this.#replay(open);
     }
+    const { outboxId, timeline } = position ?? this.#position ?? noPosition;
+    const recorded = { outboxId, timeline, commitId: randomUUID() };
+    this.#attempted = recorded;
     try {
-      await open.commit(position);
+      await open.commit(recorded);
     } catch (error) {
       await this.#failed(error);
       throw error;
     }
     this.#open = undefined;
     this.#records = [];
-    if (position) this.#position = position;
+    this.#attempted = undefined;
+    this.#position = recorded;
     this.#ended('committed');
   }
 
@@ -171,7 +182,7 @@ export class TransactionSender implements EventSender {
    * after fencing every earlier one); this one stays, as the partition's owner now.
    */
   async #assertNotTakenOver(): Promise<void> {
-    if (samePosition(this.#position, this.#jobStart)) return;
+    if (sameCommit(this.#position, this.#jobStart)) return;
     this.#log.warn(
       { jobStart: this.#jobStart, position: this.#position },
       'another publisher committed this partition while the job was in progress: it was taken over, and goes back unacknowledged',

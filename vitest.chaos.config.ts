@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // CI asks for a machine-readable report beside the usual output (see .ci/run).
 const jsonReport = process.env.VITEST_JSON_REPORT;
 
-// `pnpm test:chaos`: the full fault matrix, then the faults that duplicate again with exactly-once
+// `pnpm test:chaos`: the full fault matrix and the faults that duplicate, again with exactly-once
 // delivery (tests/chaos/README.md); apart from `pnpm test`, whose include never matches
 // *.chaos.test.ts. The same broker and Redis set-up as the integration project; the files run one
 // after another, since each spawns worker processes and some stop or freeze services of their own.

@@ -63,6 +63,8 @@ describe('benchmark targets', () => {
     // Judged until readable when measured: the append comes before the commit.
     const visibleLater = { ...steady(80), visibleMs: { p50: 30, p95: 90, p99: 120, max: 300, samples: 60_000 } };
     expect(reached({ ...base, steadyExactlyOnce: visibleLater })[p99]).toBe('120 ms no');
+    const probeReadLittle = { ...steady(80), visibleMs: { p50: 0, p95: 0, p99: 0, max: 0, samples: 12 } };
+    expect(reached({ ...base, steadyExactlyOnce: probeReadLittle })[p99]).toBe('12 events measured no');
   });
 
   it('counts a 10,000/s stage whose writer fell short as not reached, whatever its latency', () => {

@@ -4,10 +4,13 @@ import type { Kafka } from 'kafkajs';
 
 /** Commit→visible latency, as a consumer sees it: from each event's `occurredAt` to its arrival. */
 export interface VisibilityProbe {
-  /** Resolves once the consumer has read `records` records in all: it reads live from then on. */
-  readAtLeast(records: number): Promise<void>;
-  /** Once `records` were read in all (or 30 s passed): the latencies in ms of the events after `afterOutboxId`, sorted. */
-  stop(records: number): Promise<number[]>;
+  /** Resolves once the consumer has read `events` distinct events in all: it reads live from then on. */
+  readAtLeast(events: number): Promise<void>;
+  /**
+   * Once `events` distinct events were read in all (or 30 s passed): the latencies in ms of the
+   * events after `afterOutboxId`, each at its first arrival, sorted.
+   */
+  stop(events: number): Promise<number[]>;
 }
 
 /**
@@ -23,7 +26,7 @@ export async function startVisibilityProbe(kafka: Kafka, topic: string, afterOut
     maxWaitTimeInMs: 20,
   });
   const latencies: number[] = [];
-  let read = 0;
+  const seen = new Set<number>();
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
@@ -31,22 +34,23 @@ export async function startVisibilityProbe(kafka: Kafka, topic: string, afterOut
     autoCommit: false,
     eachBatch: async ({ batch }) => {
       const now = Date.now();
-      read += batch.messages.length;
       for (const message of batch.messages) {
         const outboxId = Number(message.headers?.outboxId?.toString());
+        if (seen.has(outboxId)) continue;
+        seen.add(outboxId);
         const occurredAt = Date.parse(message.headers?.occurredAt?.toString() ?? '');
         if (outboxId > afterOutboxId && Number.isFinite(occurredAt)) latencies.push(now - occurredAt);
       }
     },
   });
-  const readAtLeast = async (records: number) => {
+  const readAtLeast = async (events: number) => {
     const deadline = Date.now() + 30_000;
-    while (read < records && Date.now() < deadline) await sleep(50);
+    while (seen.size < events && Date.now() < deadline) await sleep(50);
   };
   return {
     readAtLeast,
-    async stop(records) {
-      await readAtLeast(records);
+    async stop(events) {
+      await readAtLeast(events);
       await consumer.disconnect();
       return latencies.sort((a, b) => a - b);
     },

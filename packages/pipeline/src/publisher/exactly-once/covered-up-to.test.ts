@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveredUpTo } from './exactly-once-delivery.ts';
+import { coveredUpTo, eventsCommitId } from './exactly-once-delivery.ts';
 
 const timeline = { id: 't1', since: 500 };
 
@@ -20,8 +20,19 @@ describe('coveredUpTo: which events of a job the committed position says are in 
     expect(coveredUpTo({ outboxId: 800, timeline: 't0' }, { timeline })).toBe(500);
   });
 
-  it('never covers rows passed out of order, nor jobs from versions without timelines', () => {
+  it('never covers rows passed out of order, nor jobs from versions without timelines, by their ids', () => {
     expect(coveredUpTo({ outboxId: 800, timeline: 't1' }, { timeline, unordered: true })).toBe(0);
     expect(coveredUpTo({ outboxId: 800, timeline: 't1' }, {})).toBe(0);
+  });
+
+  it('covers such a job whole when the position was committed under its events’ commit id, and not otherwise', () => {
+    const own = eventsCommitId(['e7', 'e9']);
+    const position = { outboxId: 800, timeline: 't1', commitId: own };
+    expect(coveredUpTo(position, { timeline, unordered: true }, own)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(coveredUpTo(position, {}, own)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(coveredUpTo(position, { timeline, unordered: true }, eventsCommitId(['e7']))).toBe(0);
+    expect(coveredUpTo({ ...position, commitId: 'another' }, { timeline, unordered: true }, own)).toBe(0);
+    // The events' commit id means nothing to a job that has a position of its own.
+    expect(coveredUpTo({ outboxId: 800, timeline: 't1', commitId: own }, { timeline }, own)).toBe(800);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OutboxEvent, PublishJobData } from '@outbox/contracts';
 import { type CommittedPosition, type PositionsStore, TransactionalPartition } from '@outbox/kafka';
 import type { Logger } from '@outbox/logger';
@@ -8,7 +9,7 @@ import { Fenced } from '../delivery-errors.ts';
 import type { DeliveryJob, HeadResolver } from '../delivery-job.ts';
 import { DeliveryProgress } from '../delivery-progress.ts';
 import type { JobDelivery } from '../job-delivery.ts';
-import { TransactionSender } from './transaction-sender.ts';
+import { type CommitRecord, TransactionSender } from './transaction-sender.ts';
 
 /** Exactly-once delivery's settings (`OUTBOX_DELIVERY=exactly-once`); the publisher service fills them in. */
 export interface ExactlyOnceOptions {
@@ -29,15 +30,32 @@ export interface ExactlyOnceOptions {
  * there are in Kafka already and are acknowledged without being sent again. Within one capture
  * timeline, outbox ids follow commit order; a job of a newer timeline trusts the position only up
  * to the ids that were in the outbox when its timeline began (after a restored backup, none).
- * Rows passed out of order are never covered.
+ * A job that moves no position (rows passed out of order) is covered whole when the position's
+ * commit id is the one its events commit under (`eventsCommitId`), and not at all otherwise.
  */
 export function coveredUpTo(
   position: CommittedPosition | undefined,
   job: Pick<PublishJobData, 'timeline' | 'unordered'>,
+  eventsCommit?: string,
 ): number {
-  if (!position || job.unordered || !job.timeline) return 0;
-  if (position.timeline === job.timeline.id) return position.outboxId;
-  return Math.min(position.outboxId, job.timeline.since);
+  if (!position) return 0;
+  if (movesNoPosition(job)) return eventsCommit !== undefined && position.commitId === eventsCommit ? Number.MAX_SAFE_INTEGER : 0;
+  if (position.timeline === job.timeline?.id) return position.outboxId;
+  return Math.min(position.outboxId, job.timeline?.since ?? 0);
+}
+
+/** Rows passed out of order, or a job of a version without timelines: their ids say nothing of order. */
+function movesNoPosition(job: Pick<PublishJobData, 'timeline' | 'unordered'>): boolean {
+  return job.unordered === true || !job.timeline;
+}
+
+/**
+ * The commit id of a transaction that holds exactly these events of a job that moves no position:
+ * the same each time they are committed, so that a later delivery of the same job (its
+ * acknowledgement lost, say) finds its events in Kafka already.
+ */
+export function eventsCommitId(eventIds: readonly string[]): string {
+  return `events-${createHash('sha256').update(eventIds.join('\n')).digest('base64url').slice(0, 32)}`;
 }
 
 type DeliverArgs = [
@@ -97,7 +115,11 @@ export class ExactlyOnceDelivery {
     await this.#delivery.withRetries(target, headId, async () => {
       position = await sender.begin();
     });
-    const covered = coveredUpTo(position, job);
+    const commitIdOf = (ids: ReadonlySet<number>) =>
+      movesNoPosition(job) && ids.size > 0
+        ? eventsCommitId(events.filter((event) => ids.has(event.id)).map((event) => event.eventId))
+        : undefined;
+    const covered = coveredUpTo(position, job, commitIdOf(new Set(events.map((event) => event.id))));
     const inKafka = events.filter((event) => event.id <= covered);
     const rest = events.filter((event) => event.id > covered);
     if (inKafka.length > 0) {
@@ -108,20 +130,22 @@ export class ExactlyOnceDelivery {
       progress.done(inKafka.map((event) => event.id));
     }
     const attempt = new DeliveryProgress();
-    const positionAfter = () => {
+    /** What the transaction records: the job's position, or for a job without one, its events' commit id. */
+    const recordAfter = (): CommitRecord => {
       const last = attempt.handled.at(-1);
-      return job.unordered || !job.timeline || last === undefined ? undefined : { outboxId: last, timeline: job.timeline.id };
+      if (movesNoPosition(job) || last === undefined) return { commitId: commitIdOf(new Set(attempt.handled)) };
+      return { position: { outboxId: last, timeline: job.timeline?.id ?? '' } };
     };
     try {
       await this.#delivery.deliver({ ...target, sender }, rest, heads, attempt);
     } catch (error) {
-      await this.#stoppedPartWay(target, sender, positionAfter(), error, attempt, progress);
+      await this.#stoppedPartWay(target, sender, recordAfter(), error, attempt, progress);
       throw error;
     }
     await this.#delivery.withRetries(
       target,
       () => rest[0]?.id ?? 0,
-      () => sender.commit(positionAfter()),
+      () => sender.commit(recordAfter()),
     );
     progress.adopt(attempt);
   }
@@ -156,7 +180,7 @@ export class ExactlyOnceDelivery {
   async #stoppedPartWay(
     target: DeliveryJob,
     sender: TransactionSender,
-    position: CommittedPosition | undefined,
+    record: CommitRecord,
     error: unknown,
     attempt: DeliveryProgress,
     progress: DeliveryProgress,
@@ -164,7 +188,7 @@ export class ExactlyOnceDelivery {
     const halted = this.#delivery.halts.haltOf(target.partition) !== undefined;
     if (halted && !(error instanceof Fenced) && !target.lost?.aborted && attempt.handled.length > 0) {
       try {
-        await sender.commit(position);
+        await sender.commit(record);
         progress.adopt(attempt);
         return;
       } catch (commitError) {

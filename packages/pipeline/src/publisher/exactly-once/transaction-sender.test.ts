@@ -88,7 +88,7 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     await sender.sendEach(first);
     await expect(sender.sendEach(second)).rejects.toThrow('Request timed out');
     await sender.sendEach(second);
-    await sender.commit(job);
+    await sender.commit({ position: job });
     expect(calls).toEqual([
       'producer 0 sent a',
       'producer 0 aborted',
@@ -135,8 +135,8 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     const { sender, calls } = senderReading([start, elsewhere], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
-    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
-    await expect(sender.commit(job)).rejects.toBeInstanceOf(Fenced);
+    await expect(sender.commit({ position: job })).rejects.toThrow('Request timed out');
+    await expect(sender.commit({ position: job })).rejects.toBeInstanceOf(Fenced);
     expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 
@@ -144,8 +144,8 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     const { sender, calls } = senderReading([start, 'lost'], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
-    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
-    await sender.commit(job);
+    await expect(sender.commit({ position: job })).rejects.toThrow('Request timed out');
+    await sender.commit({ position: job });
     expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 
@@ -154,8 +154,8 @@ describe('TransactionSender: a job resumed on a new producer', () => {
     const { sender, calls } = senderReading([start, { ...job, commitId: 'theirs' }], { commit: (producer) => producer === 0 });
     await sender.begin();
     await sender.sendEach(first);
-    await expect(sender.commit(job)).rejects.toThrow('Request timed out');
-    await expect(sender.commit(job)).rejects.toBeInstanceOf(Fenced);
+    await expect(sender.commit({ position: job })).rejects.toThrow('Request timed out');
+    await expect(sender.commit({ position: job })).rejects.toBeInstanceOf(Fenced);
     expect(calls).toEqual(['producer 0 sent a', 'producer 0 aborted', 'producer 1 aborted']);
   });
 });
@@ -173,6 +173,22 @@ describe('TransactionSender: a job of rows found out of order (no position of it
     const next = await sender.begin();
     expect(next).toMatchObject({ outboxId: 10, timeline: 't1' });
     expect(next?.commitId).not.toBe('c1');
+  });
+
+  it('commits under the commit id its events give, so that the position names the job', async () => {
+    const { sender } = senderReading([start], {});
+    await sender.begin();
+    await sender.sendEach(first);
+    await sender.commit({ commitId: 'events-abc' });
+    expect(await sender.begin()).toEqual({ outboxId: 10, timeline: 't1', commitId: 'events-abc' });
+  });
+
+  it('records nothing for a transaction that holds nothing', async () => {
+    const { sender, calls } = senderReading([start], {});
+    await sender.begin();
+    await sender.commit();
+    expect(calls).toEqual(['producer 0 committed undefined']);
+    expect(await sender.begin()).toEqual(start);
   });
 
   it('records a position that vouches for nothing where the partition had none', async () => {

@@ -15,6 +15,16 @@ import type { Logger } from '@outbox/logger';
 import type { Message } from 'kafkajs';
 import { Fenced } from '../delivery-errors.ts';
 
+/**
+ * What a job's commit records with its transaction: the partition's new position, or — for a job
+ * that moves none — the commit id its events commit under (`eventsCommitId`), kept with the
+ * position as it is. Neither, for a transaction that holds nothing.
+ */
+export interface CommitRecord {
+  position?: CommittedPosition | undefined;
+  commitId?: string | undefined;
+}
+
 /** What a partition that never committed records when a job without a position commits: it vouches for nothing. */
 const noPosition: CommittedPosition = { outboxId: 0, timeline: '' };
 
@@ -94,15 +104,14 @@ export class TransactionSender implements EventSender {
   }
 
   /**
-   * Commits the job's records with `position`, or — for a job that moves no position (rows found
-   * out of order) — with the partition's position as it is. Either way under a new commit id, so
-   * that every commit changes what the partition has recorded. Retried after a failure whose
-   * outcome the broker knows and this producer does not (a lost answer): the new producer's
-   * committed position then says whether the transaction went through — it holds that attempt's
-   * commit id — so it is never written twice; and, when it changed otherwise, that the job was
-   * taken over meanwhile.
+   * Commits the job's records with what `record` says: its new position under a new commit id, or
+   * the partition's position as it is under the commit id given, so that every commit that holds
+   * something changes what the partition has recorded. Retried after a failure whose outcome the
+   * broker knows and this producer does not (a lost answer): the new producer's committed position
+   * then says whether the transaction went through — it holds that attempt's commit id — so it is
+   * not written twice; and, when it changed otherwise, that the job was taken over meanwhile.
    */
-  async commit(position?: CommittedPosition): Promise<void> {
+  async commit(record: CommitRecord = {}): Promise<void> {
     let open = this.#open;
     if (!open) {
       // Part-way too, but with its own checks in this order: committed after all, then taken over.
@@ -116,8 +125,9 @@ export class TransactionSender implements EventSender {
       await this.#assertNotTakenOver();
       await this.#replay(open);
     }
-    const { outboxId, timeline } = position ?? this.#position ?? noPosition;
-    const recorded = { outboxId, timeline, commitId: randomUUID() };
+    const nothing = !record.position && !record.commitId && this.#records.length === 0;
+    const { outboxId, timeline } = record.position ?? this.#position ?? noPosition;
+    const recorded = nothing ? undefined : { outboxId, timeline, commitId: record.commitId ?? randomUUID() };
     this.#attempted = recorded;
     try {
       await open.commit(recorded);
@@ -128,7 +138,7 @@ export class TransactionSender implements EventSender {
     this.#open = undefined;
     this.#records = [];
     this.#attempted = undefined;
-    this.#position = recorded;
+    if (recorded) this.#position = recorded;
     this.#ended('committed');
   }
 

@@ -64,6 +64,8 @@ export function redisRestart(): ChaosScenario {
   };
 }
 
+const rollbackNoticed = 'Redis came back with older data';
+
 /**
  * Redis restarted from a snapshot taken a moment earlier (a restore, a failover to a lagging
  * replica): the jobs, cursors and acknowledgements of the seconds after it are gone, the rest is old.
@@ -90,8 +92,13 @@ export function redisRollback(): ChaosScenario {
       await redis.stop();
       run.log(`Redis stopped with ${run.committed()} events written; starting it from the snapshot`);
       await redis.start();
-      return Date.now();
+      const ended = Date.now();
+      // On a slow machine the load can be over by now, the outbox empty and the capture worker
+      // idle: it looks at Redis again at its next poll, which an empty outbox would not wait for.
+      const noticeBy = Date.now() + 15_000;
+      while (!run.fleet.output('capture').includes(rollbackNoticed) && Date.now() < noticeBy) await sleep(100);
+      return ended;
     },
-    check: ({ fleetOutput }) => expect(fleetOutput('capture')).toContain('Redis came back with older data'),
+    check: ({ fleetOutput }) => expect(fleetOutput('capture')).toContain(rollbackNoticed),
   };
 }

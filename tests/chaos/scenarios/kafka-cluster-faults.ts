@@ -139,7 +139,7 @@ export function kafkaBelowMinIsr(): ChaosScenario {
 /**
  * Once the publishers are refused with NOT_ENOUGH_REPLICAS (and a moment more, for
  * acknowledgements of sends Kafka took before), compares the outbox at the start and at the end
- * of the shortage, which lasts at least 6 s, three more refusals and until a partition halted on
+ * of the shortage, which lasts at least 6 s, until three refusals in all and until a partition halted on
  * it (its attempts ran out). Kafka's end offsets cannot be compared: a partition whose leader
  * moved to the last broker answers no ListOffsets until its high watermark can advance again,
  * that is until a second replica is back in sync.
@@ -150,10 +150,11 @@ async function observeShortage(run: ChaosRun): Promise<Shortage> {
   await until('a send refused with NOT_ENOUGH_REPLICAS', 60_000, async () => refused() > 0);
   await sleep(2000);
   const before = outboxSnapshot(run);
-  const refusedBefore = refused();
   if (!run.writing()) run.startWriter(Math.ceil(run.size.events / 10));
   await sleep(6000);
-  await until('three more refused sends', 60_000, async () => refused() - refusedBefore >= 3);
+  // In all, not after `before`: on a fast machine every partition may have halted by then, and a
+  // halted partition's probes fail without a log line of their own (red once in CI).
+  await until('three refused sends', 60_000, async () => refused() >= 3);
   await until('a partition to halt on NOT_ENOUGH_REPLICAS', 60_000, async () => halted() > 0);
   await until('the writer to finish', 60_000, async () => !run.writing());
   const after = outboxSnapshot(run);
@@ -163,7 +164,7 @@ async function observeShortage(run: ChaosRun): Promise<Shortage> {
     committed: after.committed - before.committed,
     after: after.ids.length,
     deleted: before.ids.filter((id) => !left.has(id)),
-    refusals: refused() - refusedBefore,
+    refusals: refused(),
     halts: halted(),
   };
 }

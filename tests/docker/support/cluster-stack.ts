@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, projectRoot } from '@outbox/infra';
+import { inject } from 'vitest';
 import { docker } from './compose-stack.ts';
 
 const run = promisify(execFile);
@@ -50,7 +51,7 @@ export async function clusterStack(images: Record<string, string>): Promise<Clus
   }
   const [port1, port2, port3] = ports.map(String);
   const env = {
-    ...process.env,
+    ...inject('hostEnv'),
     ...images,
     COMPOSE_PROJECT_NAME: project,
     OUTBOX_KAFKA_SECRETS: secretsDir,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, projectRoot } from '@outbox/infra';
+import { inject } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,7 @@ export async function composeStack(images: Record<string, string>): Promise<Comp
   const token = randomBytes(16).toString('hex');
   const kafkaPort = await freePort();
   const env = {
-    ...process.env,
+    ...inject('hostEnv'),
     ...images,
     COMPOSE_PROJECT_NAME: project,
     OUTBOX_KAFKA_PORT: String(kafkaPort),

@@ -9,6 +9,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The images the compose file runs, by its variables. */
     dockerImages: { OUTBOX_IMAGE: string; OUTBOX_KAFKA_IMAGE: string; OUTBOX_REDIS_IMAGE: string };
+    /** Images asked for instead of the built ones (vitest.docker.config.ts). */
+    imageOverrides: { OUTBOX_KAFKA_IMAGE?: string; OUTBOX_REDIS_IMAGE?: string };
+    /** The environment the compose commands run in, beside their own variables (vitest.docker.config.ts). */
+    hostEnv: Record<string, string>;
   }
 }
 
@@ -33,8 +37,8 @@ function buildImages(): Promise<ProvidedContext['dockerImages']> {
 /**
  * Builds the project's images (a no-op when an image of the same content is tagged already) for
  * the compose tests and for the test kit's Kafka and Redis containers, which container-global-setup.ts
- * starts after this from the same images. OUTBOX_KAFKA_IMAGE and OUTBOX_REDIS_IMAGE, when set,
- * choose other images (the official ones, say) for both.
+ * starts after this from the same images (`containerImages`). OUTBOX_KAFKA_IMAGE and
+ * OUTBOX_REDIS_IMAGE, when set, choose other images (the official ones, say) for both.
  */
 export default async function setup(project: TestProject): Promise<void> {
   try {
@@ -44,13 +48,8 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   const started = performance.now();
   const built = await buildImages();
-  const images = {
-    OUTBOX_IMAGE: built.OUTBOX_IMAGE,
-    OUTBOX_KAFKA_IMAGE: process.env.OUTBOX_KAFKA_IMAGE || built.OUTBOX_KAFKA_IMAGE,
-    OUTBOX_REDIS_IMAGE: process.env.OUTBOX_REDIS_IMAGE || built.OUTBOX_REDIS_IMAGE,
-  };
+  const images = { ...built, ...project.getProvidedContext().imageOverrides };
   process.stderr.write(`docker tests: images ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  process.env.OUTBOX_KAFKA_IMAGE = images.OUTBOX_KAFKA_IMAGE;
-  process.env.OUTBOX_REDIS_IMAGE = images.OUTBOX_REDIS_IMAGE;
   project.provide('dockerImages', images);
+  project.provide('containerImages', { kafka: images.OUTBOX_KAFKA_IMAGE, redis: images.OUTBOX_REDIS_IMAGE });
 }

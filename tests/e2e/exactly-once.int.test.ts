@@ -1,12 +1,11 @@
-import { createKafka, positionsStoreOf, readCommittedPositions } from '@outbox/kafka';
-import { createLogger } from '@outbox/logger';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChaosInfra } from '../chaos/harness/chaos-infra.ts';
-import type { ChaosOutcome, ChaosScenario } from '../chaos/harness/chaos-scenario.ts';
+import type { ChaosScenario } from '../chaos/harness/chaos-scenario.ts';
 import { expectRecovered } from '../chaos/harness/expect-recovered.ts';
 import { runScenario } from '../chaos/harness/run-scenario.ts';
 import { acknowledgementsLost } from '../chaos/scenarios/exactly-once-faults.ts';
 import { publisherKill } from '../chaos/scenarios/process-kills.ts';
+import { committedPositionsOf } from '../support/committed-positions.ts';
 
 // Exactly-once delivery (OUTBOX_DELIVERY=exactly-once) under the faults that make at-least-once
 // send events twice. The audit reads the topics as a read_committed consumer does.
@@ -18,19 +17,6 @@ const exactlyOnce = (scenario: ChaosScenario): ChaosScenario => ({
   ...scenario,
   env: { ...scenario.env, OUTBOX_DELIVERY: 'exactly-once' },
 });
-
-/** The partitions' committed positions after the run: there must be some, or no transaction committed. */
-async function committedPositions(outcome: ChaosOutcome) {
-  const { config } = outcome.run;
-  const kafka = createKafka(config.kafka, createLogger({ level: 'silent' }));
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await readCommittedPositions(admin, positionsStoreOf(config.redis.prefix, config.connector.name));
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('exactly-once delivery: no duplicates for a read_committed reader', () => {
   it('events whose acknowledgements Redis lost are acknowledged by their committed position, not sent again', async () => {
@@ -45,7 +31,7 @@ describe('exactly-once delivery: no duplicates for a read_committed reader', () 
     const outcome = await runScenario(scenario, size, infra);
     expectRecovered(scenario, outcome);
     expect(outcome.row.duplicates, 'duplicates exactly once').toBe(0);
-    const positions = await committedPositions(outcome);
+    const positions = await committedPositionsOf(outcome.run.config);
     expect(positions.size).toBeGreaterThan(0);
     expect(Math.max(...[...positions.values()].map((p) => p.outboxId))).toBeLessThanOrEqual(outcome.row.written);
   });

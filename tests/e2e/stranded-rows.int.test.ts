@@ -1,23 +1,14 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKafka, positionsStoreOf, readCommittedPositions } from '@outbox/kafka';
 import { createLogger } from '@outbox/logger';
 import { openDatabase } from '@outbox/outbox-store';
 import { auditDelivery, outboxDepth, readTopic, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { createWriterService } from '@outbox/writer';
 import { describe, expect, it } from 'vitest';
+import { committedPositionsOf } from '../support/committed-positions.ts';
 
 const start = useApps();
 
-async function committedPositionsOf(config: ReturnType<typeof testEnvironment>['config']) {
-  const admin = createKafka(config.kafka, quiet).admin();
-  await admin.connect();
-  try {
-    return await readCommittedPositions(admin, positionsStoreOf(config.redis.prefix, config.connector.name));
-  } finally {
-    await admin.disconnect();
-  }
-}
 const quiet = createLogger({ level: 'warn', format: 'json' });
 type WriterService = Awaited<ReturnType<typeof createWriterService>>;
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pipelineNames } from '@outbox/queue';
+import { waitFor } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { ChaosOutcome, ChaosRun, ChaosScenario } from '../harness/chaos-scenario.ts';
@@ -95,8 +96,10 @@ export function redisRollback(): ChaosScenario {
       const ended = Date.now();
       // On a slow machine the load can be over by now, the outbox empty and the capture worker
       // idle: it looks at Redis again at its next poll, which an empty outbox would not wait for.
-      const noticeBy = Date.now() + 15_000;
-      while (!run.fleet.output('capture').includes(rollbackNoticed) && Date.now() < noticeBy) await sleep(100);
+      await waitFor('the capture worker to notice the rollback', () => run.fleet.output('capture').includes(rollbackNoticed), {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
       return ended;
     },
     check: ({ fleetOutput }) => expect(fleetOutput('capture')).toContain(rollbackNoticed),

@@ -115,11 +115,11 @@ export class ExactlyOnceDelivery {
     await this.#delivery.withRetries(target, headId, async () => {
       position = await sender.begin();
     });
-    const commitIdOf = (ids: ReadonlySet<number>) =>
-      movesNoPosition(job) && ids.size > 0
-        ? eventsCommitId(events.filter((event) => ids.has(event.id)).map((event) => event.eventId))
-        : undefined;
-    const covered = coveredUpTo(position, job, commitIdOf(new Set(events.map((event) => event.id))));
+    const unordered = movesNoPosition(job);
+    // Only jobs that move no position commit under their events' id: nothing to hash for the rest.
+    const commitIdOf = (eventsDone: readonly OutboxEvent[]) =>
+      unordered && eventsDone.length > 0 ? eventsCommitId(eventsDone.map((event) => event.eventId)) : undefined;
+    const covered = coveredUpTo(position, job, commitIdOf(events));
     const inKafka = events.filter((event) => event.id <= covered);
     const rest = events.filter((event) => event.id > covered);
     if (inKafka.length > 0) {
@@ -133,8 +133,9 @@ export class ExactlyOnceDelivery {
     /** What the transaction records: the job's position, or for a job without one, its events' commit id. */
     const recordAfter = (): CommitRecord => {
       const last = attempt.handled.at(-1);
-      if (movesNoPosition(job) || last === undefined) return { commitId: commitIdOf(new Set(attempt.handled)) };
-      return { position: { outboxId: last, timeline: job.timeline?.id ?? '' } };
+      if (!unordered) return last === undefined ? {} : { position: { outboxId: last, timeline: job.timeline?.id ?? '' } };
+      const handled = new Set(attempt.handled);
+      return { commitId: commitIdOf(events.filter((event) => handled.has(event.id))) };
     };
     try {
       await this.#delivery.deliver({ ...target, sender }, rest, heads, attempt);

@@ -203,9 +203,12 @@ export const configSchema = z
         /**
          * Jobs enqueued and not yet acknowledged, per partition: rows committed meanwhile wait and
          * go out together in the next job, so jobs grow with the rate instead of queueing up one
-         * event each (see JobWindow in the capture worker).
+         * event each (see JobWindow in the capture worker). One, because a second job queued
+         * behind the first holds few events and makes the rows after it wait for both: at
+         * 1,000 events/s one halved the p99 of 2 in both delivery modes, and drained as fast
+         * (bench/README.md, "Job window of one").
          */
-        maxJobsInFlightPerPartition: positiveInt.default(2),
+        maxJobsInFlightPerPartition: positiveInt.default(1),
         ackBatchSize: positiveInt.default(2000),
       })
       .strict()

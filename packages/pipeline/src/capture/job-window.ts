@@ -4,8 +4,8 @@
  * acknowledgement reaches its last id. Counted when an acknowledgement is read, before its rows
  * are deleted: the next job need not wait for the writer's lock.
  *
- * Capture keeps at most a few jobs per partition queued (capture.maxJobsInFlightPerPartition):
- * rows committed meanwhile wait in the outbox and go out together in the next job. A quiet
+ * Capture keeps at most capture.maxJobsInFlightPerPartition jobs per partition queued (one by
+ * default): rows committed meanwhile wait in the outbox and go out together in the next job. A quiet
  * partition's rows leave at once, one small job each; a busy one's jobs grow with its rate, with
  * no timer to wait for.
  */

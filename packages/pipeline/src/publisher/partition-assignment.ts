@@ -1,26 +1,51 @@
 import { fnv1a } from '@outbox/queue';
 
 /**
- * The partitions `self` works on, given the live publishers: rendezvous hashing, so each
- * partition has exactly one owner, ownership spreads evenly, and a publisher joining or leaving
- * moves only the partitions it gains or loses. Every publisher computes the same answer from the
- * same member list, with no coordinator.
+ * The partitions `self` works on, given the live publishers. Every publisher computes the same
+ * answer from the same member list, with no coordinator (see {@link partitionOwners}).
  */
 export function assignPartitions(partitions: number, members: readonly string[], self: string): number[] {
   const owned: number[] = [];
-  for (let p = 0; p < partitions; p++) {
-    let best: string | undefined;
-    let bestScore = -1;
-    for (const member of members) {
-      const score = mix(fnv1a(`${member}/${p}`));
-      if (score > bestScore || (score === bestScore && best !== undefined && member < best)) {
-        best = member;
-        bestScore = score;
-      }
-    }
-    if (best === self) owned.push(p);
-  }
+  for (const [p, owner] of partitionOwners(partitions, members).entries()) if (owner === self) owned.push(p);
   return owned;
+}
+
+/**
+ * The owner of each partition: rendezvous hashing with bounded loads. Every (publisher, partition)
+ * pair has a score; taken from the highest score down, a pair makes its publisher the partition's
+ * owner if the partition has none yet and the publisher still has room. Room is ⌊P/N⌋ partitions,
+ * and ⌈P/N⌉ for the first P mod N publishers to reach ⌊P/N⌋, so every publisher owns one of the
+ * two: rendezvous hashing alone gave two publishers 4 and 12 of 16 partitions, the busiest 3× the
+ * CPU of the other. Each partition still goes, as far as room allows, to the publisher that scores
+ * it highest, so a publisher joining or leaving moves mostly its own share, not the others'.
+ */
+export function partitionOwners(partitions: number, members: readonly string[]): string[] {
+  const owners = new Array<string>(partitions);
+  if (members.length === 0) return owners;
+  const pairs: { member: string; partition: number; score: number }[] = [];
+  for (const member of members)
+    for (let partition = 0; partition < partitions; partition++)
+      pairs.push({ member, partition, score: mix(fnv1a(`${member}/${partition}`)) });
+  pairs.sort((a, b) => b.score - a.score || compare(a.member, b.member) || a.partition - b.partition);
+
+  const base = Math.floor(partitions / members.length);
+  let roomForOneMore = partitions % members.length;
+  const counts = new Map<string, number>();
+  for (const { member, partition } of pairs) {
+    if (owners[partition] !== undefined) continue;
+    const count = counts.get(member) ?? 0;
+    if (count === base) {
+      if (roomForOneMore === 0) continue;
+      roomForOneMore -= 1;
+    } else if (count > base) continue;
+    owners[partition] = member;
+    counts.set(member, count + 1);
+  }
+  return owners;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Murmur3's finalizer: FNV-1a alone scores similar short names too much alike for rendezvous. */

@@ -18,8 +18,8 @@ export type { PublisherWorkerOptions } from './publisher-worker-options.ts';
 const heartbeatMs = 1000;
 
 /**
- * Works on the partitions assigned to this publisher (rendezvous hashing over the live
- * publishers, so work spreads over all of them), one job at a time per partition — across all
+ * Works on the partitions assigned to this publisher (rendezvous hashing with bounded loads over
+ * the live publishers, so each owns an even share), one job at a time per partition — across all
  * publishers, by the queues' global concurrency — sends their events to Kafka, and acknowledges them.
  * This class owns the partitions (membership, assignment, one BullMQ worker per owned partition);
  * {@link JobProcessor} handles each job.

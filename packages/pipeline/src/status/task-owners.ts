@@ -9,7 +9,7 @@ export interface LiveMember {
 /**
  * Which publisher runs each partition, computed as each publisher computes its own share: over
  * the partition count *it* works with. A publisher that runs fewer partitions than the connector
- * has owns none of the rest, even where rendezvous hashing over the connector's count would give
+ * has owns none of the rest, even where the assignment over the connector's count would give
  * them to it, so those show as unassigned instead of RUNNING under a publisher that never runs them.
  */
 export function taskOwners(partitions: number, live: readonly LiveMember[]): Map<number, string> {

@@ -5,8 +5,10 @@
  *   . scripts/env.sh && pnpm bench:scale [--events 50000] [--publishers 1,2,4]
  */
 import { parseArgs } from 'node:util';
+import { defaultPartitions } from '@outbox/config';
 import { createKafkaClient } from './lib/bench-context.ts';
 import { startBenchInfra } from './lib/bench-infra.ts';
+import { appSettings } from './lib/pipeline-run.ts';
 import { scale } from './stages/scale.ts';
 
 const { values } = parseArgs({
@@ -21,7 +23,10 @@ try {
     progress: (line: string) => process.stderr.write(`${line}\n`),
   };
   const rows = await scale(context, values.publishers.split(',').map(Number), Number(values.events));
-  console.log(`\nDrain of ${values.events} events (1,000 aggregates, 16 partitions); CPU as % of one core over the drain:\n`);
+  const partitions = appSettings().OUTBOX_PARTITIONS ?? defaultPartitions;
+  console.log(
+    `\nDrain of ${values.events} events (1,000 aggregates, ${partitions} partitions); CPU as % of one core over the drain:\n`,
+  );
   console.log('| publishers | seconds | events/s | capture CPU | publisher CPU (each) | Redis CPU | Kafka CPU |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) {

@@ -1,5 +1,6 @@
+import { defaultPartitions } from '@outbox/config';
 import { pipelineNames } from '@outbox/queue';
-import { httpUrlOf, outboxDepth, testEnvironment, useApps, waitFor } from '@outbox/testkit';
+import { auditDelivery, httpUrlOf, outboxDepth, recordCommittedEvents, testEnvironment, useApps, waitFor } from '@outbox/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -59,5 +60,39 @@ describe('a publisher configured with another partition count than the capture w
     expect(tasks.filter((t) => t.id >= 8).map((t) => [t.state, t.worker_id])).toEqual(
       Array.from({ length: 8 }, () => ['UNASSIGNED', null]),
     );
+  });
+});
+
+describe('the partition count when OUTBOX_PARTITIONS is not set', () => {
+  it('is the default for a new connector', async () => {
+    const { env, config } = testEnvironment();
+    const captureUrl = await httpUrlOf(start('capture-worker', env));
+    expect(await tasksOf(captureUrl, config.connector.name)).toHaveLength(defaultPartitions);
+  });
+
+  it('stays the count a connector already runs, with events in flight, and says so', async () => {
+    const { env, config, topic, dlqTopic } = testEnvironment();
+    const sixteen = { ...env, OUTBOX_PARTITIONS: '16' };
+    const committed = recordCommittedEvents(config.sqlite.path, config.outbox.table);
+    const load = start('cli', env, ['load', '--events', '300', '--aggregates', '60']);
+    expect(await load.exited).toBe(0);
+    // No publisher yet: the events stay in flight in 16 partitions.
+    const first = start('capture-worker', sixteen);
+    await waitFor('the events to be enqueued', () => first.output().includes('capture worker started'));
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const capture = start('capture-worker', env);
+    const captureUrl = await httpUrlOf(capture);
+    start('publisher-worker', env);
+    await waitFor('every event to be published', () => outboxDepth(config.sqlite.path) === 0, { timeoutMs: 60_000 });
+    expect(capture.output()).toContain('OUTBOX_PARTITIONS is not set: keeping the 16 partitions this connector runs');
+    expect(await tasksOf(captureUrl, config.connector.name)).toHaveLength(16);
+    const { report } = await auditDelivery({
+      brokers: config.kafka.brokers,
+      topic,
+      dlqTopic,
+      committed: committed().map((row) => row.eventId),
+    });
+    expect(report).toMatchObject({ uniqueEvents: 300, lost: [], outOfOrder: 0 });
   });
 });

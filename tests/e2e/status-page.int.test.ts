@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { defaultPartitions } from '@outbox/config';
 import { projectRoot } from '@outbox/infra';
 import { appendOutboxEvent, openDatabase } from '@outbox/outbox-store';
 import { httpUrlOf, testEnvironment, useApps, waitFor } from '@outbox/testkit';
@@ -101,7 +102,7 @@ describe('the status page, in a real browser', () => {
     await waitFor('the published counter to move', async () => (await numberIn(page, 'published-count')) > before, {
       timeoutMs: 60_000,
     });
-    await expect.poll(() => page.getByTestId('partitions').locator('tbody tr').count()).toBe(config.pipeline.partitions);
+    await expect.poll(() => page.getByTestId('partitions').locator('tbody tr').count()).toBe(defaultPartitions);
 
     // Pause: publishers finish the job each holds, then the counter holds still while the load goes on.
     await page.getByTestId('pause-button').click();
@@ -158,7 +159,7 @@ describe('the status page, in a real browser', () => {
     };
     expect(listed.queues.map((q) => q.name).sort()).toEqual(
       [
-        ...Array.from({ length: config.pipeline.partitions }, (_, p) => queueName(p)),
+        ...Array.from({ length: defaultPartitions }, (_, p) => queueName(p)),
         queueName(0, 'orders'),
         queueName(1, 'orders'),
       ].sort(),

@@ -10,4 +10,4 @@ export {
 } from './connector-config.ts';
 export { type EnvKey, envKeys } from './env-keys.ts';
 export { type LoadConfigOptions, loadConfig } from './load-config.ts';
-export { type Config, type ConfigInput, configSchema } from './schema.ts';
+export { type Config, type ConfigInput, configSchema, defaultPartitions } from './schema.ts';

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       headerColumns: [],
     });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
-    expect(config.pipeline.partitions).toBe(16);
+    expect(config.pipeline.partitions).toBeUndefined();
     expect(config.writer.port).toBe(0);
   });
 

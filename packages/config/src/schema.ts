@@ -101,6 +101,15 @@ const kafkaTopicFields = {
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/**
+ * Partitions of a new connector when OUTBOX_PARTITIONS is not set. Each partition has one job in
+ * flight, so fewer partitions make larger jobs — fewer Redis round trips, Kafka requests and, with
+ * exactly-once, transactions per event. On two cores 4 drained faster than 16 and halved the
+ * exactly-once tail (bench/README.md, "Four partitions by default"); more publishers than
+ * partitions leave some idle, so a fleet of more than 4 sets it higher.
+ */
+export const defaultPartitions = 4;
+
 export const configSchema = z
   .object({
     connector: z
@@ -184,8 +193,11 @@ export const configSchema = z
       .prefault({}),
     pipeline: z
       .object({
-        /** Events of one aggregate always land in the same partition, which is worked on in order. */
-        partitions: whole(number.min(1, 'expected a whole number > 0').max(256, 'expected at most 256')).default(16),
+        /**
+         * Events of one aggregate always land in the same partition, which is worked on in order.
+         * Unset: the count the connector already runs, or {@link defaultPartitions} for a new one.
+         */
+        partitions: whole(number.min(1, 'expected a whole number > 0').max(256, 'expected at most 256')).optional(),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,4 @@
-import type { Config } from '@outbox/config';
+import { type Config, defaultPartitions } from '@outbox/config';
 import type { EventTracer } from '@outbox/contracts';
 import { ConfigError } from '@outbox/errors';
 import {
@@ -31,8 +31,10 @@ import {
   createRedisClient,
   openPartitionQueues,
   type PartitionQueues,
+  type PipelineNames,
   partitionOf,
   pipelineNames,
+  type RedisClient,
 } from '@outbox/queue';
 import { buildService, type Releasers, serial } from '@outbox/runtime';
 import type { ConnectorRuntime } from './connector-fleet.ts';
@@ -90,9 +92,10 @@ export async function startCaptureConnector(config: Config, shared: CaptureShare
     releasers.add('redis', () => redis.quit());
     const ackRedis = createRedisClient(config.redis, { logger, connectionName: 'capture-acks' });
     releasers.add('redis (acks)', () => ackRedis.quit());
+    const partitionCount = await choosePartitionCount(config.pipeline.partitions, redis, names, logger);
     const queues = await openPartitionQueues(redis, names, {
       prefix: config.redis.prefix,
-      partitions: config.pipeline.partitions,
+      partitions: partitionCount,
       applySettings: false,
       logger,
     });
@@ -119,7 +122,7 @@ export async function startCaptureConnector(config: Config, shared: CaptureShare
         queues.map((queue) => queue.toKey('id')),
       ),
       ackStream: new AckStream(ackRedis, names.acks, names.ackGroup),
-      partitionOf: (aggregateId) => partitionOf(aggregateId, config.pipeline.partitions),
+      partitionOf: (aggregateId) => partitionOf(aggregateId, partitionCount),
       logger,
       // A pause is kept in SQLite, so it is re-applied when Redis has lost its data.
       applyQueueSettings: () => applyQueueSettings(queues, { paused: store.connectorState() === 'PAUSED' }),
@@ -187,6 +190,28 @@ export async function startCaptureConnector(config: Config, shared: CaptureShare
       await close();
     },
   }));
+}
+
+/**
+ * OUTBOX_PARTITIONS when set; unset, the count the connector already runs (saved in Redis with its
+ * cursors), or the default for a new one. A connector started before the default changed keeps its
+ * count — changing it with events in the outbox is refused, as it would break their order — and
+ * moves to another only when a user sets one.
+ */
+async function choosePartitionCount(
+  configured: number | undefined,
+  redis: RedisClient,
+  names: PipelineNames,
+  logger: Logger,
+): Promise<number> {
+  if (configured !== undefined) return configured;
+  const running = await CursorStore.readPartitionCount(redis, names);
+  if (running === null || running === defaultPartitions) return defaultPartitions;
+  logger.info(
+    { partitions: running },
+    `OUTBOX_PARTITIONS is not set: keeping the ${running} partitions this connector runs (a new connector gets ${defaultPartitions})`,
+  );
+  return running;
 }
 
 /**

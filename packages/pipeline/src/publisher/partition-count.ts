@@ -24,8 +24,8 @@ export async function readPublisherPartitions(
 export interface FollowPartitionsOptions {
   redis: RedisClient;
   names: PipelineNames;
-  /** OUTBOX_PARTITIONS as this process was configured. */
-  configured: number;
+  /** OUTBOX_PARTITIONS as this process was configured; undefined when it was not set. */
+  configured: number | undefined;
   /** Starts the publisher's work on this many partitions; closed when the count changes. */
   start: (partitions: number) => Promise<Service>;
   logger: Logger;
@@ -55,7 +55,7 @@ export async function followPartitionCount(options: FollowPartitionsOptions): Pr
     partitions = await read();
   }
   const say = (count: number) => {
-    if (count !== options.configured)
+    if (options.configured !== undefined && count !== options.configured)
       log.warn(
         { configured: options.configured, partitions: count },
         `OUTBOX_PARTITIONS is ${options.configured} here, but the capture worker runs ${count} partitions: ` +

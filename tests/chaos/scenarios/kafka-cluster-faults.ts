@@ -69,7 +69,11 @@ interface Shortage {
   deleted: number[];
   /** Sends refused with NOT_ENOUGH_REPLICAS and retried meanwhile (publisher log lines). */
   refusals: number;
-  /** Partitions halted on it meanwhile (publisher log lines). */
+  /**
+   * Partitions halted meanwhile (publisher log lines), on NOT_ENOUGH_REPLICAS or on the connection
+   * errors of the same fault: a partition whose attempts met the killed brokers before its client
+   * learnt the new leaders halts on those, and its probes then fail without a line of their own.
+   */
   halts: number;
 }
 
@@ -124,8 +128,8 @@ export function kafkaBelowMinIsr(): ChaosScenario {
       // Every row there at its beginning and every event committed during it stayed in the outbox.
       expect(shortage?.after, 'rows waiting in the outbox').toBe((shortage?.before ?? 0) + (shortage?.committed ?? 0));
       expect(shortage?.after).toBeGreaterThan(0);
-      expect(shortage?.refusals, 'sends refused with NOT_ENOUGH_REPLICAS and retried').toBeGreaterThanOrEqual(3);
-      expect(shortage?.halts, 'partitions halted on NOT_ENOUGH_REPLICAS').toBeGreaterThan(0);
+      expect(shortage?.refusals, 'sends refused with NOT_ENOUGH_REPLICAS and retried').toBeGreaterThan(0);
+      expect(shortage?.halts, 'partitions halted').toBeGreaterThan(0);
       expect(row.deadLettered).toBe(0);
     },
     // The first broker comes back once Kafka is audited: a broker rejoining moves partition
@@ -139,23 +143,23 @@ export function kafkaBelowMinIsr(): ChaosScenario {
 /**
  * Once the publishers are refused with NOT_ENOUGH_REPLICAS (and a moment more, for
  * acknowledgements of sends Kafka took before), compares the outbox at the start and at the end
- * of the shortage, which lasts at least 6 s, until three refusals in all and until a partition halted on
- * it (its attempts ran out). Kafka's end offsets cannot be compared: a partition whose leader
+ * of the shortage, which lasts at least 6 s and until a partition halted (its attempts ran out).
+ * Kafka's end offsets cannot be compared: a partition whose leader
  * moved to the last broker answers no ListOffsets until its high watermark can advance again,
  * that is until a second replica is back in sync.
  */
 async function observeShortage(run: ChaosRun): Promise<Shortage> {
   const refused = () => publisherLines(run, 'send to Kafka failed', 'NOT_ENOUGH_REPLICAS');
-  const halted = () => publisherLines(run, 'partition halted', 'NOT_ENOUGH_REPLICAS');
+  const halted = () => publisherLines(run, 'partition halted');
   await until('a send refused with NOT_ENOUGH_REPLICAS', 60_000, async () => refused() > 0);
   await sleep(2000);
   const before = outboxSnapshot(run);
   if (!run.writing()) run.startWriter(Math.ceil(run.size.events / 10));
   await sleep(6000);
   // In all, not after `before`: on a fast machine every partition may have halted by then, and a
-  // halted partition's probes fail without a log line of their own (red once in CI).
-  await until('three refused sends', 60_000, async () => refused() >= 3);
-  await until('a partition to halt on NOT_ENOUGH_REPLICAS', 60_000, async () => halted() > 0);
+  // halted partition's probes fail without a log line of their own (red once in CI). With four
+  // partitions there may be no more than one or two refusals logged before they all halt.
+  await until('a partition to halt', 60_000, async () => halted() > 0);
   await until('the writer to finish', 60_000, async () => !run.writing());
   const after = outboxSnapshot(run);
   const left = new Set(after.ids);

@@ -47,13 +47,6 @@ function latenciesOf(sorted: number[]): Latencies {
 }
 
 /**
- * The writer at a fixed rate: commit→Kafka latency from the event's `occurredAt` (taken inside the
- * transaction, just before COMMIT) to the broker's LogAppendTime on the record, and CPU under load
- * and idle. At 1,000 events/s by default; `steady-10k` runs it at 10,000 events/s for a third of
- * the time (20 s, 200,000 events); `steady-exactly-once` runs it with the apps `over` other
- * settings (exactly-once delivery). Idle CPU is measured after each.
- */
-/**
  * How the load (the app) commits. Above 1,000 events/s without an fsync per commit: one fsync'd
  * transaction per event topped out at about 2,000 events/s here, so the 10,000/s stage never ran
  * at its rate — an app at that rate groups its commits or runs NORMAL. Only the load's own
@@ -63,6 +56,13 @@ function appCommits(rate: number): Record<string, string> {
   return rate > 1000 ? { OUTBOX_SQLITE_SYNCHRONOUS: 'NORMAL' } : {};
 }
 
+/**
+ * The writer at a fixed rate: commit→Kafka latency from the event's `occurredAt` (taken inside the
+ * transaction, just before COMMIT) to the broker's LogAppendTime on the record, and CPU under load
+ * and idle. At 1,000 events/s by default; `steady-10k` runs it at 10,000 events/s for a third of
+ * the time (20 s, 200,000 events); `steady-exactly-once` runs it with the apps `over` other
+ * settings (exactly-once delivery). Idle CPU is measured after each.
+ */
 export async function steady(context: BenchContext, rate = 1000, over?: AppVariant): Promise<SteadyResult> {
   const seconds = (context.quick ? 15 : 60) / (rate > 1000 ? 3 : 1);
   const settle = context.quick ? 3 : 10;

@@ -20,8 +20,16 @@ export function startApp(app: string, env: Record<string, string>): ChildProcess
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, ...appSettings() },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) unexpectedExits.push(`${app} exited (${signal ?? `code ${code}`}) before it was stopped`);
+  });
   return child;
 }
+
+/** Apps stopApp() was asked to stop: their exit is expected. */
+const stopping = new WeakSet<ChildProcess>();
+/** Apps that exited on their own (a bad setting, a crash): the waits below fail on them at once. */
+const unexpectedExits: string[] = [];
 
 /** The settings BENCH_APP_ENV gives every app (none when unset). */
 export function appSettings(): Record<string, string> {
@@ -39,6 +47,7 @@ export function appSettings(): Record<string, string> {
 }
 
 export async function stopApp(child: ChildProcess): Promise<void> {
+  stopping.add(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -131,6 +140,8 @@ export async function waitForEmptyOutboxes(
     }
     if (emptied.every((seconds) => seconds !== undefined)) return emptied.map((seconds) => seconds ?? 0);
     if (performance.now() - startedAt > timeoutMs) throw new Error('the outbox did not drain in time');
+    // Otherwise the wait would last until its timeout, with nothing left to drain the outbox.
+    if (unexpectedExits.length > 0) throw new Error(`the outbox cannot drain: ${unexpectedExits.join('; ')}`);
     await sleep(50);
   }
 }

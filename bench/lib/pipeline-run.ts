@@ -20,14 +20,13 @@ export function startApp(app: string, env: Record<string, string>): ChildProcess
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, ...appSettings() },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // `killed`: stopApp() signalled it, so its exit is expected.
   child.once('exit', (code, signal) => {
-    if (!stopping.has(child)) unexpectedExits.push(`${app} exited (${signal ?? `code ${code}`}) before it was stopped`);
+    if (!child.killed) unexpectedExits.push(`${app} exited (${signal ?? `code ${code}`}) before it was stopped`);
   });
   return child;
 }
 
-/** Apps stopApp() was asked to stop: their exit is expected. */
-const stopping = new WeakSet<ChildProcess>();
 /** Apps that exited on their own (a bad setting, a crash): the waits below fail on them at once. */
 const unexpectedExits: string[] = [];
 
@@ -47,7 +46,6 @@ export function appSettings(): Record<string, string> {
 }
 
 export async function stopApp(child: ChildProcess): Promise<void> {
-  stopping.add(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

@@ -1,7 +1,24 @@
 import { createServer } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
+// The kernel may give the same ephemeral port to two binds in a row once the first is closed,
+// so a broker asking for a listener port and a controller port could get one port twice and
+// refuse to start. Ports handed out by this process are never handed out again.
+const handedOut = new Set<number>();
+const maxTries = 100;
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now and that this process has not handed out before. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < maxTries; tries += 1) {
+    const port = await unusedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found in ${maxTries} tries that this process had not handed out already`);
+}
+
+function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

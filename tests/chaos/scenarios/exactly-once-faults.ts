@@ -16,6 +16,15 @@ async function unreadAcknowledgements(run: ChaosRun): Promise<number> {
   return 0;
 }
 
+/** Acknowledgements unread once there are any, or at `deadline` (then 0). */
+async function untilUnreadAcknowledgements(run: ChaosRun, deadline: number): Promise<number> {
+  for (;;) {
+    const unread = await unreadAcknowledgements(run);
+    if (unread > 0 || Date.now() >= deadline) return unread;
+    await sleep(50);
+  }
+}
+
 /** Until the publisher in slot `name` has delivered `jobs` jobs (publishers start slower than the writer). */
 async function untilDelivered(run: ChaosRun, name: string, jobs: number): Promise<void> {
   const stats = pipelineNames(run.config.redis.prefix, run.config.connector.name).publisher(name);
@@ -47,20 +56,28 @@ export function acknowledgementsLost(): ChaosScenario {
     inject: async (run) => {
       await untilStrikeWhileCapturing(run);
       await untilDelivered(run, 'pub-1', 3);
-      await untilWriting(run);
-      run.fleet.signalCapture('SIGSTOP');
-      try {
-        const deadline = Date.now() + 15_000;
-        while ((await unreadAcknowledgements(run)) === 0 && Date.now() < deadline) await sleep(50);
-        // A moment more, so the jobs in progress finish too.
-        await sleep(500);
-        const unread = await unreadAcknowledgements(run);
-        await command(run, (client) => client.flushall());
-        run.log(`FLUSHALL with ${unread} acknowledgements unread and ${run.committed()} events written`);
-      } finally {
-        run.fleet.signalCapture('SIGCONT');
+      // At a low rate the capture worker may be frozen just after every job it had enqueued was
+      // delivered and acknowledged: nothing would be left to acknowledge, and the fault would make
+      // no duplicate. Then it is thawed, and frozen again a moment later, until some job is.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        await untilWriting(run);
+        run.fleet.signalCapture('SIGSTOP');
+        try {
+          const unread = await untilUnreadAcknowledgements(run, Math.min(Date.now() + 2_000, deadline));
+          if (unread > 0 || Date.now() >= deadline) {
+            // A moment more, so the jobs in progress finish too.
+            await sleep(500);
+            const lost = await unreadAcknowledgements(run);
+            await command(run, (client) => client.flushall());
+            run.log(`FLUSHALL with ${lost} acknowledgements unread and ${run.committed()} events written`);
+            return Date.now();
+          }
+        } finally {
+          run.fleet.signalCapture('SIGCONT');
+        }
+        await sleep(100 + Math.random() * 200);
       }
-      return Date.now();
     },
     check: ({ fleetOutput }) => expect(fleetOutput('capture')).toContain('Redis lost its data'),
   };
